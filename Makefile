@@ -1,0 +1,37 @@
+# One entry point per chore. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+# The embedded default: DEBUG on, SQLite, eager tasks (unless the environment says otherwise).
+RUN_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: install run test lint format messages
+
+$(INSTALLED): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: $(INSTALLED)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(INSTALLED)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(INSTALLED)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Refresh the catalogue after changing strings, translate, then compile (needs GNU gettext).
+messages: $(INSTALLED)
+	DEBUG=true $(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --no-obsolete
+	DEBUG=true $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"

@@ -1,0 +1,356 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from . import scope
+from .models import (
+    Building,
+    BuildingGroup,
+    Community,
+    Estate,
+    GroupBuilding,
+    Member,
+    MemberCategory,
+    StaffScope,
+    Town,
+)
+from .scoped_admin import ScopedModelAdmin
+from .services import group_set_buildings, group_set_leader
+
+
+def _count(model, field):
+    """A correlated count, so several counts on one list do not multiply each other."""
+    return Coalesce(
+        Subquery(
+            model.objects.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+class ReadOnlyListInline(admin.TabularInline):
+    """Lists the children of an object with a link to each; they are edited on their own page."""
+
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return scope.may(request.user, scope.VIEW, self.model)
+
+    def get_queryset(self, request):
+        return scope.gate_for(self.model)(request.user)
+
+
+@admin.register(Town)
+class TownAdmin(ScopedModelAdmin):
+    gate = scope.towns_for
+    list_display = ["name", "county", "community_count"]
+    search_fields = ["name"]
+
+    class CommunityInline(ReadOnlyListInline):
+        model = Community
+        fields = ["name"]
+        readonly_fields = ["name"]
+
+    inlines = [CommunityInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(community_count=_count(Community, "town"))
+
+    @admin.display(description=_("communities"), ordering="community_count")
+    def community_count(self, town):
+        return town.community_count
+
+
+@admin.register(Community)
+class CommunityAdmin(ScopedModelAdmin):
+    gate = scope.communities_for
+    list_display = ["name", "town", "estate_count"]
+    list_filter = ["town"]
+    list_select_related = ["town"]
+    search_fields = ["name"]
+
+    class EstateInline(ReadOnlyListInline):
+        model = Estate
+        fields = ["name", "branch_name", "secretary"]
+        readonly_fields = fields
+
+    inlines = [EstateInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(estate_count=_count(Estate, "community"))
+
+    @admin.display(description=_("estates"), ordering="estate_count")
+    def estate_count(self, community):
+        return community.estate_count
+
+
+@admin.register(Estate)
+class EstateAdmin(ScopedModelAdmin):
+    gate = scope.estates_for
+    list_display = [
+        "name", "community", "branch_name", "secretary", "branch_founded",
+        "building_count", "member_count",
+    ]
+    list_filter = ["community"]
+    list_select_related = ["community", "secretary"]
+    search_fields = ["name", "branch_name", "address"]
+    fieldsets = [
+        (None, {"fields": ["community", "name", "address"]}),
+        (_("Party branch"), {"fields": ["branch_name", "secretary", "branch_founded"]}),
+    ]
+
+    class BuildingInline(admin.TabularInline):
+        model = Building
+        extra = 1
+        fields = ["name"]
+
+        def has_view_permission(self, request, obj=None):
+            return scope.may(request.user, scope.VIEW, Building)
+
+        def has_add_permission(self, request, obj=None):
+            return scope.may(request.user, scope.ADD, Building)
+
+        def has_change_permission(self, request, obj=None):
+            return scope.may(request.user, scope.CHANGE, Building)
+
+        def has_delete_permission(self, request, obj=None):
+            return scope.may(request.user, scope.DELETE, Building)
+
+        def get_queryset(self, request):
+            return scope.buildings_for(request.user)
+
+    inlines = [BuildingInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                building_count=_count(Building, "estate"),
+                member_count=_count(Member, "estate"),
+            )
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "secretary":
+            kwargs["queryset"] = scope.secretaries_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("buildings"), ordering="building_count")
+    def building_count(self, estate):
+        return estate.building_count
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, estate):
+        return estate.member_count
+
+
+@admin.register(Building)
+class BuildingAdmin(ScopedModelAdmin):
+    gate = scope.buildings_for
+    list_display = ["name", "estate", "group_names"]
+    list_filter = ["estate__community", "estate"]
+    list_select_related = ["estate"]
+    search_fields = ["name", "estate__name"]
+
+    def get_queryset(self, request):
+        group_name = GroupBuilding.objects.filter(building=OuterRef("pk")).values("group__name")[:1]
+        return super().get_queryset(request).annotate(group_name=Subquery(group_name))
+
+    @admin.display(description=_("building group"), ordering="group_name")
+    def group_names(self, building):
+        return building.group_name or "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a building that a group covers would break its group; the database refuses it.
+        if obj is not None and GroupBuilding.objects.filter(building=obj).exists():
+            return ["estate"]
+        return []
+
+
+class BuildingGroupForm(forms.ModelForm):
+    """Buildings and leader are chosen here and saved through the services, which keep the
+    one-group-per-building and one-leader rules."""
+
+    cover = forms.ModelMultipleChoiceField(
+        label=_("Buildings covered"),
+        queryset=Building.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only buildings of the group's estate."),
+    )
+    leader = forms.ModelChoiceField(
+        label=_("Group leader"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("A member of this group. Save new members first, then choose."),
+    )
+
+    class Meta:
+        model = BuildingGroup
+        fields = ["estate", "name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("cover", [b.pk for b in self.instance.buildings.all()])
+            leader = Member.objects.filter(group=self.instance, is_leader=True).first()
+            self.initial.setdefault("leader", leader.pk if leader else None)
+
+    def clean(self):
+        cleaned = super().clean()
+        estate = cleaned.get("estate")
+        if estate is None:
+            return cleaned
+        foreign = [b for b in cleaned.get("cover", []) if b.estate_id != estate.pk]
+        if foreign:
+            self.add_error(
+                "cover",
+                _("Not in %(estate)s: %(buildings)s.")
+                % {"estate": estate, "buildings": ", ".join(b.name for b in foreign)},
+            )
+        taken = GroupBuilding.objects.filter(building__in=cleaned.get("cover", [])).select_related(
+            "building", "group"
+        )
+        if self.instance.pk:
+            taken = taken.exclude(group=self.instance)
+        if taken:
+            self.add_error(
+                "cover",
+                _("Already covered by another group: %(pairs)s.")
+                % {"pairs": ", ".join(f"{g.building.name} ({g.group.name})" for g in taken)},
+            )
+        leader = cleaned.get("leader")
+        if leader is not None and leader.group_id != self.instance.pk:
+            self.add_error("leader", _("The leader must be a member of this group."))
+        return cleaned
+
+
+@admin.register(BuildingGroup)
+class BuildingGroupAdmin(ScopedModelAdmin):
+    gate = scope.groups_for
+    form = BuildingGroupForm
+    list_display = ["name", "estate", "leader_name", "building_names", "member_count"]
+    list_filter = ["estate__community", "estate"]
+    list_select_related = ["estate"]
+    search_fields = ["name", "estate__name"]
+
+    class MemberInline(ReadOnlyListInline):
+        model = Member
+        fields = ["name", "category", "is_leader", "active"]
+        readonly_fields = fields
+
+        def get_queryset(self, request):
+            return super().get_queryset(request).select_related("category")
+
+    inlines = [MemberInline]
+
+    def get_queryset(self, request):
+        leader = Member.objects.filter(group=OuterRef("pk"), is_leader=True).values("name")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(leader_name=Subquery(leader), member_count=_count(Member, "group"))
+            .prefetch_related("buildings")
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        buildings = scope.buildings_for(request.user).select_related("estate")
+        members = Member.objects.none()
+        if obj is not None:
+            buildings = buildings.filter(estate=obj.estate_id)
+            members = scope.members_for(request.user).filter(group=obj)
+        form.base_fields["cover"].queryset = buildings
+        form.base_fields["leader"].queryset = members
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        try:
+            group_set_buildings(group=form.instance, buildings=form.cleaned_data["cover"])
+            group_set_leader(group=form.instance, member=form.cleaned_data.get("leader"))
+        except ValidationError as error:  # a concurrent edit got there first
+            self.message_user(request, " ".join(error.messages), level="error")
+
+    @admin.display(description=_("leader"), ordering="leader_name")
+    def leader_name(self, group):
+        return group.leader_name or "—"
+
+    @admin.display(description=_("buildings"))
+    def building_names(self, group):
+        return "、".join(b.name for b in group.buildings.all())
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, group):
+        return group.member_count
+
+
+@admin.register(MemberCategory)
+class MemberCategoryAdmin(ScopedModelAdmin):
+    gate = scope.member_categories_for
+    list_display = ["name", "position"]
+    search_fields = ["name"]
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedModelAdmin):
+    gate = scope.members_for
+    list_display = [
+        "name", "phone_masked", "estate", "group", "category", "is_leader", "active", "joined",
+    ]
+    list_filter = ["estate__community", "estate", "category", "is_leader", "active"]
+    list_select_related = ["estate", "group__estate", "category"]
+    # "=phone": a clerk finds a member by the whole number, never by a fragment.
+    search_fields = ["name", "=phone"]
+    autocomplete_fields = ["group"]
+    fieldsets = [
+        (None, {"fields": ["estate", "group", "name", "phone", "category"]}),
+        (_("Membership"), {"fields": ["is_leader", "joined", "active"]}),
+    ]
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, member):
+        return member.masked_phone
+
+
+class StaffScopeInline(admin.StackedInline):
+    model = StaffScope
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Only superusers manage staff accounts; each gets its scope here."""
+
+    inlines = [StaffScopeInline]
+    list_display = ["username", "first_name", "last_name", "is_staff", "is_superuser", "scope"]
+    list_select_related = ["staff_scope__town", "staff_scope__community", "staff_scope__estate"]
+
+    @admin.display(description=_("scope"))
+    def scope(self, user):
+        staff_scope = getattr(user, "staff_scope", None)
+        return str(staff_scope) if staff_scope else "—"

@@ -1,0 +1,158 @@
+"""The scope gate: what a staff user may see and change.
+
+One function per object type returns the objects a user may see. Every admin list, object
+page, autocomplete, filter and form choice gets its objects through these, so a clerk of one
+community can neither see nor choose another community's records. Other apps gate their own
+models by the estate they belong to, through `estate_scoped`.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Model, QuerySet
+
+from .models import (
+    Building,
+    BuildingGroup,
+    Community,
+    Estate,
+    Member,
+    MemberCategory,
+    StaffRole,
+    StaffScope,
+    Town,
+)
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ALL = frozenset({VIEW, ADD, CHANGE, DELETE})
+
+# What each role may do with each model inside its scope (superusers may do everything).
+ROLE_ACTIONS: dict[str, dict[type[Model], frozenset[str]]] = {
+    StaffRole.TOWN_COMMITTEE: {
+        model: frozenset({VIEW})
+        for model in (Town, Community, Estate, Building, BuildingGroup, Member, MemberCategory)
+    },
+    StaffRole.COMMUNITY_STAFF: {
+        Town: frozenset({VIEW}),
+        Community: frozenset({VIEW}),
+        Estate: ALL,
+        Building: ALL,
+        BuildingGroup: ALL,
+        Member: ALL,
+        MemberCategory: frozenset({VIEW}),
+    },
+    StaffRole.BRANCH_SECRETARY: {
+        Town: frozenset({VIEW}),
+        Community: frozenset({VIEW}),
+        Estate: frozenset({VIEW, CHANGE}),
+        Building: ALL,
+        BuildingGroup: ALL,
+        Member: ALL,
+        MemberCategory: frozenset({VIEW}),
+    },
+}
+
+
+def staff_scope(user) -> StaffScope | None:
+    """The user's scope, read once per request object (the admin asks many times)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_staff_scope_cache"):
+        user._staff_scope_cache = StaffScope.objects.filter(user=user).first()
+    return user._staff_scope_cache
+
+
+def may(user, action: str, model: type[Model]) -> bool:
+    """May this user do `action` (view/add/change/delete) on `model` within its scope?"""
+    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
+        return False
+    if user.is_superuser:
+        return True
+    scope = staff_scope(user)
+    if scope is None:
+        return False
+    return action in ROLE_ACTIONS.get(scope.role, {}).get(model, frozenset())
+
+
+def _gate(queryset: QuerySet, user, *, town: str, community: str, estate: str) -> QuerySet:
+    """Filter `queryset` to the user's scope; the keyword arguments are the lookups from the
+    model to a town, a community and an estate id."""
+    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    scope = staff_scope(user)
+    if scope is None:
+        return queryset.none()
+    if scope.estate_id:
+        return queryset.filter(**{estate: scope.estate_id})
+    if scope.community_id:
+        return queryset.filter(**{community: scope.community_id})
+    return queryset.filter(**{town: scope.town_id})
+
+
+def estate_scoped(queryset: QuerySet, user, *, estate_field: str = "estate") -> QuerySet:
+    """Gate any model that belongs to an estate (appeals, incidents, …) by that estate."""
+    return _gate(
+        queryset,
+        user,
+        town=f"{estate_field}__community__town",
+        community=f"{estate_field}__community",
+        estate=estate_field,
+    )
+
+
+def towns_for(user) -> QuerySet[Town]:
+    return _gate(
+        Town.objects.all(), user, town="pk", community="communities", estate="communities__estates"
+    )
+
+
+def communities_for(user) -> QuerySet[Community]:
+    return _gate(Community.objects.all(), user, town="town", community="pk", estate="estates")
+
+
+def estates_for(user) -> QuerySet[Estate]:
+    return _gate(Estate.objects.all(), user, town="community__town", community="community", estate="pk")
+
+
+def buildings_for(user) -> QuerySet[Building]:
+    return estate_scoped(Building.objects.all(), user)
+
+
+def groups_for(user) -> QuerySet[BuildingGroup]:
+    return estate_scoped(BuildingGroup.objects.all(), user)
+
+
+def members_for(user) -> QuerySet[Member]:
+    return estate_scoped(Member.objects.all(), user)
+
+
+def member_categories_for(user) -> QuerySet[MemberCategory]:
+    """The category list is shared by all; any staff user with a scope may read it."""
+    if may(user, VIEW, MemberCategory):
+        return MemberCategory.objects.all()
+    return MemberCategory.objects.none()
+
+
+def secretaries_for(user) -> QuerySet:
+    """Staff users who may be named secretary of an estate the user can see."""
+    return get_user_model().objects.filter(
+        is_active=True,
+        staff_scope__role=StaffRole.BRANCH_SECRETARY,
+        staff_scope__estate__in=estates_for(user),
+    )
+
+
+# The gate for each model, for code that is handed a model (the admin's form choices).
+GATES = {
+    Town: towns_for,
+    Community: communities_for,
+    Estate: estates_for,
+    Building: buildings_for,
+    BuildingGroup: groups_for,
+    Member: members_for,
+    MemberCategory: member_categories_for,
+}
+
+
+def gate_for(model: type[Model]):
+    return GATES.get(model)

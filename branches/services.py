@@ -1,0 +1,52 @@
+"""Writes to the organisation tree that touch more than one row."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Building, BuildingGroup, GroupBuilding, Member
+
+
+@transaction.atomic
+def group_set_buildings(*, group: BuildingGroup, buildings: Iterable[Building]) -> None:
+    """Make `group` cover exactly `buildings`, all of its own estate and of no other group."""
+    buildings = list(buildings)
+    foreign = [b for b in buildings if b.estate_id != group.estate_id]
+    if foreign:
+        raise ValidationError(
+            _("%(buildings)s not in the group's estate %(estate)s.")
+            % {"buildings": ", ".join(str(b) for b in foreign), "estate": group.estate}
+        )
+    taken = list(
+        GroupBuilding.objects.filter(building__in=buildings)
+        .exclude(group=group)
+        .select_related("building__estate", "group__estate")
+    )
+    if taken:
+        raise ValidationError(
+            _("Already covered by another group: %(pairs)s.")
+            % {"pairs": ", ".join(f"{link.building} ({link.group.name})" for link in taken)}
+        )
+    GroupBuilding.objects.filter(group=group).exclude(building__in=buildings).delete()
+    have = set(GroupBuilding.objects.filter(group=group).values_list("building_id", flat=True))
+    GroupBuilding.objects.bulk_create(
+        GroupBuilding(group=group, building=b) for b in buildings if b.pk not in have
+    )
+
+
+@transaction.atomic
+def group_set_leader(*, group: BuildingGroup, member: Member | None) -> None:
+    """Make `member` (a member of `group`) its only leader, or leave the group without one."""
+    if member is not None and member.group_id != group.pk:
+        raise ValidationError(
+            _("%(member)s is not a member of %(group)s.") % {"member": member, "group": group}
+        )
+    # Step down first: the database allows one leader per group at any moment.
+    Member.objects.filter(group=group, is_leader=True).exclude(
+        pk=getattr(member, "pk", None)
+    ).update(is_leader=False)
+    if member is not None and not member.is_leader:
+        member.is_leader = True
+        member.save(update_fields=["is_leader"])

@@ -1,0 +1,68 @@
+"""Shared personas: two communities of one town, and a staff user for every role.
+
+`world.a_*` objects belong to community A (where `staff_a` and `secretary_a1` work),
+`world.b_*` to community B (where `staff_b` works): every outsider test opens B's records
+as A's staff and expects "not found"."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+
+from branches.models import StaffRole
+from branches.services import group_set_buildings, group_set_leader
+from branches.tests.factories import (
+    BuildingFactory,
+    BuildingGroupFactory,
+    CommunityFactory,
+    EstateFactory,
+    MemberCategoryFactory,
+    MemberFactory,
+    StaffScopeFactory,
+    TownFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    w = SimpleNamespace()
+    w.town = TownFactory(name="黄兴镇")
+    w.category = MemberCategoryFactory(name="社区直管党员")
+    w.other_category = MemberCategoryFactory(name="离退休党员")
+    w.a = CommunityFactory(town=w.town, name="光达社区")
+    w.b = CommunityFactory(town=w.town, name="金星社区")
+    w.a_estate = EstateFactory(community=w.a, name="新都城")
+    w.a_estate2 = EstateFactory(community=w.a, name="新城景苑")
+    w.b_estate = EstateFactory(community=w.b, name="金星花园")
+    for prefix, estate in (("a", w.a_estate), ("a2", w.a_estate2), ("b", w.b_estate)):
+        building = BuildingFactory(estate=estate, name=f"{prefix}-1栋")
+        group = BuildingGroupFactory(estate=estate, name=f"{prefix}-党小组")
+        group_set_buildings(group=group, buildings=[building])
+        member = MemberFactory(estate=estate, group=group, name=f"{prefix}-党员", category=w.category)
+        group_set_leader(group=group, member=member)
+        setattr(w, f"{prefix}_building", building)
+        setattr(w, f"{prefix}_group", group)
+        setattr(w, f"{prefix}_member", member)
+
+    w.superuser = UserFactory(username="root", is_superuser=True)
+    w.town_user = StaffScopeFactory(
+        user__username="town", role=StaffRole.TOWN_COMMITTEE, town=w.town
+    ).user
+    w.staff_a = StaffScopeFactory(
+        user__username="guangda", role=StaffRole.COMMUNITY_STAFF, community=w.a
+    ).user
+    w.secretary_a1 = StaffScopeFactory(
+        user__username="xinducheng", role=StaffRole.BRANCH_SECRETARY, estate=w.a_estate
+    ).user
+    w.staff_b = StaffScopeFactory(
+        user__username="other", role=StaffRole.COMMUNITY_STAFF, community=w.b
+    ).user
+    return w

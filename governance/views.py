@@ -1,0 +1,29 @@
+import logging
+
+from django.db import DatabaseError, connection, transaction
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request):
+    return render(request, "home.html")
+
+
+@transaction.non_atomic_requests  # a database that is down must give 503, not 500
+@never_cache
+@require_GET
+def healthz(request):
+    """200 {"db": "ok"} when the database answers a query, 503 otherwise (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("health check: database did not answer")
+        return JsonResponse({"db": "error"}, status=503)
+    return JsonResponse({"db": "ok"})

@@ -33,5 +33,6 @@ format: $(INSTALLED)
 
 # Refresh the catalogue after changing strings, translate, then compile (needs GNU gettext).
 messages: $(INSTALLED)
-	DEBUG=true $(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --no-obsolete
+	DEBUG=true $(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --no-obsolete --no-location
+	$(PY) locale/apply_translations.py
 	DEBUG=true $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"

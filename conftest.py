@@ -46,7 +46,9 @@ def world(db):
         building = BuildingFactory(estate=estate, name=f"{prefix}-1栋")
         group = BuildingGroupFactory(estate=estate, name=f"{prefix}-党小组")
         group_set_buildings(group=group, buildings=[building])
-        member = MemberFactory(estate=estate, group=group, name=f"{prefix}-党员", category=w.category)
+        member = MemberFactory(
+            estate=estate, group=group, name=f"{prefix}-党员", category=w.category
+        )
         group_set_leader(group=group, member=member)
         setattr(w, f"{prefix}_building", building)
         setattr(w, f"{prefix}_group", group)

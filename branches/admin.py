@@ -105,8 +105,13 @@ class CommunityAdmin(ScopedModelAdmin):
 class EstateAdmin(ScopedModelAdmin):
     gate = scope.estates_for
     list_display = [
-        "name", "community", "branch_name", "secretary", "branch_founded",
-        "building_count", "member_count",
+        "name",
+        "community",
+        "branch_name",
+        "secretary",
+        "branch_founded",
+        "building_count",
+        "member_count",
     ]
     list_filter = ["community"]
     list_select_related = ["community", "secretary"]
@@ -314,7 +319,14 @@ class MemberCategoryAdmin(ScopedModelAdmin):
 class MemberAdmin(ScopedModelAdmin):
     gate = scope.members_for
     list_display = [
-        "name", "phone_masked", "estate", "group", "category", "is_leader", "active", "joined",
+        "name",
+        "phone_masked",
+        "estate",
+        "group",
+        "category",
+        "is_leader",
+        "active",
+        "joined",
     ]
     list_filter = ["estate__community", "estate", "category", "is_leader", "active"]
     list_select_related = ["estate", "group__estate", "category"]

@@ -27,10 +27,30 @@ CATEGORIES = ["社区直管党员", "在职报到党员", "离退休党员", "�
 # How a typical resettlement estate's 61 members fall into them, in the order above.
 CATEGORY_PATTERN = [2, 2, 1, 0, 2, 3, 1, 2, 0, 4, 2, 3, 1]
 
-SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+SURNAMES = (
+    "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+)
 GIVEN = [
-    "建国", "秀英", "志强", "桂兰", "海燕", "国华", "丽娟", "德明", "春梅", "卫东",
-    "玉兰", "红军", "淑珍", "小平", "晓燕", "振华", "美玲", "永生", "金凤", "建军",
+    "建国",
+    "秀英",
+    "志强",
+    "桂兰",
+    "海燕",
+    "国华",
+    "丽娟",
+    "德明",
+    "春梅",
+    "卫东",
+    "玉兰",
+    "红军",
+    "淑珍",
+    "小平",
+    "晓燕",
+    "振华",
+    "美玲",
+    "永生",
+    "金凤",
+    "建军",
 ]
 
 
@@ -46,12 +66,20 @@ class EstatePlan:
 
 
 GUANGDA = [
-    EstatePlan("新城景苑", "新城景苑小区党支部", datetime.date(2017, 6, 28), 6,
-               ((1, 2), (3, 4), (5, 6)), 61),
-    EstatePlan("新都城", "新都城小区党支部", datetime.date(2017, 7, 1), 7,
-               ((1, 2, 3), (4, 5), (6, 7)), 61),
-    EstatePlan("丽景新城", "丽景新城小区党支部", datetime.date(2018, 3, 15), 5,
-               ((1, 2), (3, 4), (5,)), 61),
+    EstatePlan(
+        "新城景苑",
+        "新城景苑小区党支部",
+        datetime.date(2017, 6, 28),
+        6,
+        ((1, 2), (3, 4), (5, 6)),
+        61,
+    ),
+    EstatePlan(
+        "新都城", "新都城小区党支部", datetime.date(2017, 7, 1), 7, ((1, 2, 3), (4, 5), (6, 7)), 61
+    ),
+    EstatePlan(
+        "丽景新城", "丽景新城小区党支部", datetime.date(2018, 3, 15), 5, ((1, 2), (3, 4), (5,)), 61
+    ),
 ]
 JINXING = [
     EstatePlan("金星花园", "金星花园小区党支部", datetime.date(2019, 5, 20), 3, ((1, 2, 3),), 12),
@@ -76,8 +104,11 @@ def _seed_estate(community: Community, plan: EstatePlan, categories, first_membe
     estate, _ = Estate.objects.get_or_create(
         community=community,
         name=plan.name,
-        defaults={"branch_name": plan.branch, "branch_founded": plan.founded,
-                  "address": f"长沙县黄兴镇{plan.name}"},
+        defaults={
+            "branch_name": plan.branch,
+            "branch_founded": plan.founded,
+            "address": f"长沙县黄兴镇{plan.name}",
+        },
     )
     buildings = {
         n: Building.objects.get_or_create(estate=estate, name=f"{n}栋")[0]
@@ -86,9 +117,7 @@ def _seed_estate(community: Community, plan: EstatePlan, categories, first_membe
     groups = []
     for numbers in plan.groups:
         label = "、".join(str(n) for n in numbers)
-        group, created = BuildingGroup.objects.get_or_create(
-            estate=estate, name=f"{label}栋党小组"
-        )
+        group, created = BuildingGroup.objects.get_or_create(estate=estate, name=f"{label}栋党小组")
         if created:
             group_set_buildings(group=group, buildings=[buildings[n] for n in numbers])
         groups.append(group)
@@ -159,7 +188,5 @@ def seed_branches_demo() -> dict:
         "members": Member.objects.count(),
         "guangda_members": Member.objects.filter(estate__community=guangda).count(),
         "guangda_groups": BuildingGroup.objects.filter(estate__community=guangda).count(),
-        "guangda_leaders": Member.objects.filter(
-            estate__community=guangda, is_leader=True
-        ).count(),
+        "guangda_leaders": Member.objects.filter(estate__community=guangda, is_leader=True).count(),
     }

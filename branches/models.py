@@ -85,7 +85,9 @@ class Building(models.Model):
         verbose_name_plural = _("buildings")
         ordering = ["estate__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["estate", "name"], name="building_name_unique_in_estate"),
+            models.UniqueConstraint(
+                fields=["estate", "name"], name="building_name_unique_in_estate"
+            ),
         ]
 
     def __str__(self):
@@ -217,8 +219,10 @@ class Member(models.Model):
     def clean(self):
         if self.group_id and self.estate_id and self.group.estate_id != self.estate_id:
             raise ValidationError(
-                {"group": _("This group belongs to another estate (%(estate)s).")
-                 % {"estate": self.group.estate}}
+                {
+                    "group": _("This group belongs to another estate (%(estate)s).")
+                    % {"estate": self.group.estate}
+                }
             )
 
 
@@ -257,12 +261,24 @@ class StaffScope(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role=StaffRole.TOWN_COMMITTEE, town__isnull=False,
-                      community__isnull=True, estate__isnull=True)
-                    | Q(role=StaffRole.COMMUNITY_STAFF, community__isnull=False,
-                        town__isnull=True, estate__isnull=True)
-                    | Q(role=StaffRole.BRANCH_SECRETARY, estate__isnull=False,
-                        town__isnull=True, community__isnull=True)
+                    Q(
+                        role=StaffRole.TOWN_COMMITTEE,
+                        town__isnull=False,
+                        community__isnull=True,
+                        estate__isnull=True,
+                    )
+                    | Q(
+                        role=StaffRole.COMMUNITY_STAFF,
+                        community__isnull=False,
+                        town__isnull=True,
+                        estate__isnull=True,
+                    )
+                    | Q(
+                        role=StaffRole.BRANCH_SECRETARY,
+                        estate__isnull=False,
+                        town__isnull=True,
+                        community__isnull=True,
+                    )
                 ),
                 name="staff_scope_matches_role",
                 violation_error_message=_(

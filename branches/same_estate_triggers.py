@@ -44,7 +44,10 @@ RULES = [
 def _statements(vendor):
     for name, table, columns, condition, message in RULES:
         if vendor == "sqlite":
-            for event, when in (("INSERT", "INSERT"), ("UPDATE", f"UPDATE OF {', '.join(columns)}")):
+            for event, when in (
+                ("INSERT", "INSERT"),
+                ("UPDATE", f"UPDATE OF {', '.join(columns)}"),
+            ):
                 yield (
                     f"CREATE TRIGGER {name}_{event.lower()} BEFORE {when} ON {table} "
                     f"FOR EACH ROW WHEN {condition} "
@@ -53,7 +56,8 @@ def _statements(vendor):
         elif vendor == "postgresql":
             yield (
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"IF {condition} THEN RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation'; "
+                f"IF {condition} THEN "
+                f"RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation'; "
                 f"END IF; RETURN NEW; END $$"
             )
             yield (
@@ -61,7 +65,9 @@ def _statements(vendor):
                 f"ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
             )
         else:
-            raise NotImplementedError(f"same-estate triggers are written for SQLite and PostgreSQL, not {vendor}")
+            raise NotImplementedError(
+                f"same-estate triggers are written for SQLite and PostgreSQL, not {vendor}"
+            )
 
 
 def _drop_statements(vendor):

@@ -111,7 +111,9 @@ def communities_for(user) -> QuerySet[Community]:
 
 
 def estates_for(user) -> QuerySet[Estate]:
-    return _gate(Estate.objects.all(), user, town="community__town", community="community", estate="pk")
+    return _gate(
+        Estate.objects.all(), user, town="community__town", community="community", estate="pk"
+    )
 
 
 def buildings_for(user) -> QuerySet[Building]:

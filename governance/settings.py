@@ -5,6 +5,7 @@ cache is local memory. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis
 Every variable is listed with its meaning in .env.example.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -28,7 +29,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -133,8 +136,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Without collectstatic (make run, tests) WhiteNoise serves straight from static/.
+# Without collectstatic (make run, tests) WhiteNoise serves straight from static/, and
+# need not warn that STATIC_ROOT does not exist yet.
 WHITENOISE_USE_FINDERS = DEBUG
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -80,6 +80,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     is_staff = True
+
     @factory.post_generation
     def password(user, create, extracted, **kwargs):
         user.set_password(extracted or "pw-for-tests")

@@ -50,7 +50,7 @@ def test_building_name_is_unique_in_its_estate(world):
 def test_group_covers_only_buildings_of_its_estate(world):
     foreign = BuildingFactory(estate=world.b_estate, name="9栋")
     link = GroupBuilding(group=world.a_group, building=foreign)
-    with pytest.raises(ValidationError, match="not in the group's estate"):
+    with pytest.raises(ValidationError, match="不在该党小组所在小区"):
         link.full_clean()
     refused_by_database(link.save)
     refused_by_database(lambda: world.a_group.buildings.add(foreign))
@@ -80,20 +80,22 @@ def test_a_group_with_buildings_or_members_cannot_move_to_another_estate(world):
 def test_one_leader_per_group(world):
     second = MemberFactory(estate=world.a_estate, group=world.a_group)
     second.is_leader = True
-    with pytest.raises(ValidationError, match="already has a leader"):
+    with pytest.raises(ValidationError, match="已有党小组长"):
         second.full_clean()
     refused_by_database(second.save)
 
 
 def test_a_leader_belongs_to_a_group(world):
     loner = MemberFactory.build(estate=world.a_estate, category=world.category, is_leader=True)
-    with pytest.raises(ValidationError, match="must belong to a group"):
+    with pytest.raises(ValidationError, match="须属于一个党小组"):
         loner.full_clean()
     refused_by_database(loner.save)
 
 
 def test_a_member_and_its_group_are_of_one_estate(world):
-    member = MemberFactory.build(estate=world.a_estate, group=world.b_group, category=world.category)
+    member = MemberFactory.build(
+        estate=world.a_estate, group=world.b_group, category=world.category
+    )
     with pytest.raises(ValidationError) as error:
         member.full_clean()
     assert "group" in error.value.message_dict
@@ -104,7 +106,7 @@ def test_member_phone_is_unique_in_its_estate_but_may_be_blank(world):
     twin = MemberFactory.build(
         estate=world.a_estate, phone=world.a_member.phone, category=world.category
     )
-    with pytest.raises(ValidationError, match="Another member of this estate"):
+    with pytest.raises(ValidationError, match="本小区已有党员使用此手机号"):
         twin.full_clean()
     refused_by_database(twin.save)
     for _ in range(2):

@@ -4,7 +4,9 @@ from branches.demo import DEMO_PASSWORD, USERS, seed_branches_demo
 
 
 class Command(BaseCommand):
-    help = "Build the demo world (Huangxing Town, Guangda Community) and demo users. Safe to re-run."
+    help = (
+        "Build the demo world (Huangxing Town, Guangda Community) and demo users. Safe to re-run."
+    )
 
     def handle(self, *args, **options):
         counts = seed_branches_demo()

@@ -92,3 +92,13 @@ def test_a_malformed_debug_value_is_refused():
     # django-environ reads anything but a true-like word as false: so DEBUG stays off
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    import re
+
+    source = (ROOT / "governance" / "settings.py").read_text()
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', source))
+    example = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^([A-Z_]+)=", example, re.M))
+    assert read and read == listed

@@ -91,6 +91,9 @@ class CommunityAdmin(ScopedModelAdmin):
         fields = ["name", "branch_name", "secretary"]
         readonly_fields = fields
 
+        def get_queryset(self, request):
+            return super().get_queryset(request).select_related("secretary")
+
     inlines = [EstateInline]
 
     def get_queryset(self, request):
@@ -139,7 +142,7 @@ class EstateAdmin(ScopedModelAdmin):
             return scope.may(request.user, scope.DELETE, Building)
 
         def get_queryset(self, request):
-            return scope.buildings_for(request.user)
+            return scope.buildings_for(request.user).select_related("estate")
 
     inlines = [BuildingInline]
 
@@ -221,7 +224,7 @@ class BuildingGroupForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        estate = cleaned.get("estate")
+        estate = cleaned.get("estate") or getattr(self.instance, "estate", None)
         if estate is None:
             return cleaned
         foreign = [b for b in cleaned.get("cover", []) if b.estate_id != estate.pk]
@@ -259,7 +262,7 @@ class BuildingGroupAdmin(ScopedModelAdmin):
 
     class MemberInline(ReadOnlyListInline):
         model = Member
-        fields = ["name", "category", "is_leader", "active"]
+        fields = ["category", "is_leader", "active"]  # the name heads each row already
         readonly_fields = fields
 
         def get_queryset(self, request):
@@ -275,6 +278,10 @@ class BuildingGroupAdmin(ScopedModelAdmin):
             .annotate(leader_name=Subquery(leader), member_count=_count(Member, "group"))
             .prefetch_related("buildings")
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A group belongs to its estate for good: its buildings and members are there.
+        return ["estate"] if obj is not None else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -148,7 +148,7 @@ def test_a_group_of_another_estate_in_scope_gets_a_message(world, as_user):
         },
     )
     assert page.status_code == 200
-    assert "another estate" in page.content.decode() or "其他小区" in page.content.decode()
+    assert "该党小组属于其他小区" in page.content.decode()
     assert not Member.objects.filter(name="错组党员").exists()
 
 
@@ -270,3 +270,42 @@ def test_group_page_refuses_a_building_of_another_estate(world, as_user):
     )
     assert page.status_code == 200
     assert list(world.a_group.buildings.all()) == [world.a_building]
+
+
+def test_a_group_stays_in_its_estate(world, as_user):
+    client = as_user(world.staff_a)
+    page = client.post(
+        url("buildinggroup_change", world.a_group.pk),
+        {
+            "estate": world.a_estate2.pk,
+            "name": world.a_group.name,
+            "cover": [world.a_building.pk],
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+        },
+    )
+    assert page.status_code == 302
+    world.a_group.refresh_from_db()
+    assert world.a_group.estate == world.a_estate
+
+
+def test_moving_a_member_to_another_estate_keeps_the_typing_and_explains(world, as_user):
+    client = as_user(world.staff_a)
+    page = client.post(
+        url("member_change", world.a_member.pk),
+        {
+            "estate": world.a_estate2.pk,
+            "group": world.a_group.pk,
+            "name": "改过的名字",
+            "phone": world.a_member.phone,
+            "category": world.category.pk,
+            "is_leader": "on",
+            "active": "on",
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "改过的名字" in html
+    assert "该党小组属于其他小区" in html
+    world.a_member.refresh_from_db()
+    assert world.a_member.estate == world.a_estate

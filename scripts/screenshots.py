@@ -1,0 +1,48 @@
+"""Screenshots of the site's pages at phone and desktop width, in Chinese and English, to look
+at before shipping. Needs a running site (make run) and Debian's chromium.
+
+    .venv/bin/python scripts/screenshots.py [base_url] [page ...]
+
+Pages are paths; those under /admin/ are taken logged in as `guangda` (demo-2026).
+Writes screenshots/<name>-<lang>-<width>.png."""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+PAGES = sys.argv[2:] or ["/", "/accounts/login/", "/admin/", "/admin/branches/member/"]
+USER = ("guangda", "demo-2026")
+FULL = False  # the first screen is what a user judges a page by
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+def main():
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        for lang in ("zh-hans", "en"):
+            for width in (375, 1280):
+                context = browser.new_context(viewport={"width": width, "height": 800})
+                context.add_cookies([{"name": "django_language", "value": lang, "url": BASE}])
+                page = context.new_page()
+                page.goto(f"{BASE}/accounts/login/")
+                page.fill("input[name=username]", USER[0])
+                page.fill("input[name=password]", USER[1])
+                page.click("#login-form button[type=submit]")
+                for path in PAGES:
+                    page.goto(BASE + path)
+                    name = path.strip("/").replace("/", "_") or "home"
+                    target = OUT / f"{name}-{lang}-{width}.png"
+                    page.screenshot(path=str(target), full_page=FULL)
+                    print(target)
+                context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

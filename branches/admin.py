@@ -19,15 +19,16 @@ from .models import (
     StaffScope,
     Town,
 )
-from .scoped_admin import ScopedModelAdmin
-from .services import group_set_buildings, group_set_leader
+from .scoped_admin import ConstraintCheckingForm, ScopedModelAdmin
+from .services import group_delete, group_set_buildings, group_set_leader
 
 
-def _count(model, field):
-    """A correlated count, so several counts on one list do not multiply each other."""
+def _count(rows, field):
+    """A correlated count of `rows` (a queryset, already gated), so several counts on one list
+    do not multiply each other and count only what the user may see."""
     return Coalesce(
         Subquery(
-            model.objects.filter(**{field: OuterRef("pk")})
+            rows.filter(**{field: OuterRef("pk")})
             .order_by()
             .values(field)
             .annotate(n=Count("pk"))
@@ -71,7 +72,11 @@ class TownAdmin(ScopedModelAdmin):
     inlines = [CommunityInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(community_count=_count(Community, "town"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(community_count=_count(scope.communities_for(request.user), "town"))
+        )
 
     @admin.display(description=_("communities"), ordering="community_count")
     def community_count(self, town):
@@ -97,11 +102,40 @@ class CommunityAdmin(ScopedModelAdmin):
     inlines = [EstateInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(estate_count=_count(Estate, "community"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(estate_count=_count(scope.estates_for(request.user), "community"))
+        )
 
     @admin.display(description=_("estates"), ordering="estate_count")
     def estate_count(self, community):
         return community.estate_count
+
+
+class BuildingRenameFormSet(forms.BaseInlineFormSet):
+    """Renaming is saved row by row: a new name another building still holds (a swap of
+    two names) would break the estate's unique names half way, so it is refused here."""
+
+    def clean(self):
+        super().clean()
+        renamed = {
+            form.cleaned_data["name"]: form.instance.pk
+            for form in self.forms
+            if form.has_changed()
+            and form.cleaned_data.get("name")
+            and not form.cleaned_data.get("DELETE")
+        }
+        held = Building.objects.filter(estate=self.instance, name__in=renamed)
+        taken = [b.name for b in held if b.pk != renamed.get(b.name)]
+        if taken:
+            raise ValidationError(
+                _(
+                    "%(names)s: another building of this estate still has that name. "
+                    "Rename one of them first, save, then the other."
+                )
+                % {"names": "、".join(taken)}
+            )
 
 
 @admin.register(Estate)
@@ -128,6 +162,7 @@ class EstateAdmin(ScopedModelAdmin):
         model = Building
         extra = 1
         fields = ["name"]
+        formset = BuildingRenameFormSet
 
         def has_view_permission(self, request, obj=None):
             return scope.may(request.user, scope.VIEW, Building)
@@ -151,8 +186,8 @@ class EstateAdmin(ScopedModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                building_count=_count(Building, "estate"),
-                member_count=_count(Member, "estate"),
+                building_count=_count(Building.objects.all(), "estate"),
+                member_count=_count(Member.objects.all(), "estate"),
             )
         )
 
@@ -193,7 +228,7 @@ class BuildingAdmin(ScopedModelAdmin):
         return []
 
 
-class BuildingGroupForm(forms.ModelForm):
+class BuildingGroupForm(ConstraintCheckingForm):
     """Buildings and leader are chosen here and saved through the services, which keep the
     one-group-per-building and one-leader rules."""
 
@@ -275,7 +310,9 @@ class BuildingGroupAdmin(ScopedModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(leader_name=Subquery(leader), member_count=_count(Member, "group"))
+            .annotate(
+                leader_name=Subquery(leader), member_count=_count(Member.objects.all(), "group")
+            )
             .prefetch_related("buildings")
         )
 
@@ -290,9 +327,23 @@ class BuildingGroupAdmin(ScopedModelAdmin):
         if obj is not None:
             buildings = buildings.filter(estate=obj.estate_id)
             members = scope.members_for(request.user).filter(group=obj)
-        form.base_fields["cover"].queryset = buildings
-        form.base_fields["leader"].queryset = members
-        return form
+
+        # The choices belong to this request's form instance: the form class's fields are
+        # shared by every request, and another user's choices must never show up here.
+        class ScopedBuildingGroupForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["cover"].queryset = buildings
+                self.fields["leader"].queryset = members
+
+        return ScopedBuildingGroupForm
+
+    def delete_model(self, request, obj):
+        group_delete(group=obj)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            group_delete(group=group)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,7 +7,7 @@ models by the estate they belong to, through `estate_scoped`.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .models import (
     Building,
@@ -23,30 +23,38 @@ from .models import (
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL = frozenset({VIEW, ADD, CHANGE, DELETE})
+R = frozenset({VIEW})
+RW = frozenset({VIEW, ADD, CHANGE})  # appeals and meetings are records: never deleted
 
-# What each role may do with each model inside its scope (superusers may do everything).
-ROLE_ACTIONS: dict[str, dict[type[Model], frozenset[str]]] = {
-    StaffRole.TOWN_COMMITTEE: {
-        model: frozenset({VIEW})
-        for model in (Town, Community, Estate, Building, BuildingGroup, Member, MemberCategory)
-    },
+# What each role may do with each model inside its scope (superusers may do everything),
+# for every app's models, by label so this app need not import theirs.
+ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
+    StaffRole.TOWN_COMMITTEE: dict.fromkeys(("branches.town", "branches.community", "branches.estate", "branches.building", "branches.buildinggroup", "branches.member", "branches.membercategory", "meetings.appeal", "meetings.meeting", "meetings.appealcategory", "meetings.department"), R),
     StaffRole.COMMUNITY_STAFF: {
-        Town: frozenset({VIEW}),
-        Community: frozenset({VIEW}),
-        Estate: ALL,
-        Building: ALL,
-        BuildingGroup: ALL,
-        Member: ALL,
-        MemberCategory: frozenset({VIEW}),
+        "branches.town": R,
+        "branches.community": R,
+        "branches.estate": ALL,
+        "branches.building": ALL,
+        "branches.buildinggroup": ALL,
+        "branches.member": ALL,
+        "branches.membercategory": R,
+        "meetings.appeal": RW,
+        "meetings.meeting": RW,
+        "meetings.appealcategory": R,
+        "meetings.department": R,
     },
     StaffRole.BRANCH_SECRETARY: {
-        Town: frozenset({VIEW}),
-        Community: frozenset({VIEW}),
-        Estate: frozenset({VIEW, CHANGE}),
-        Building: ALL,
-        BuildingGroup: ALL,
-        Member: ALL,
-        MemberCategory: frozenset({VIEW}),
+        "branches.town": R,
+        "branches.community": R,
+        "branches.estate": frozenset({VIEW, CHANGE}),
+        "branches.building": ALL,
+        "branches.buildinggroup": ALL,
+        "branches.member": ALL,
+        "branches.membercategory": R,
+        "meetings.appeal": RW,
+        "meetings.meeting": RW,
+        "meetings.appealcategory": R,
+        "meetings.department": R,
     },
 }
 
@@ -69,7 +77,7 @@ def may(user, action: str, model: type[Model]) -> bool:
     scope = staff_scope(user)
     if scope is None:
         return False
-    return action in ROLE_ACTIONS.get(scope.role, {}).get(model, frozenset())
+    return action in ROLE_ACTIONS.get(scope.role, {}).get(model._meta.label_lower, frozenset())
 
 
 def _gate(queryset: QuerySet, user, *, town: str, community: str, estate: str) -> QuerySet:
@@ -144,7 +152,30 @@ def secretaries_for(user) -> QuerySet:
     )
 
 
-# The gate for each model, for code that is handed a model (the admin's form choices).
+def staff_users_for(user) -> QuerySet:
+    """Staff users working inside what the user can see: community staff of its communities
+    and secretaries of its estates (handlers to choose from, to filter by)."""
+    User = get_user_model()
+    if not may(user, VIEW, Estate):
+        return User.objects.none()
+    return User.objects.filter(is_active=True, is_staff=True).filter(
+        Q(staff_scope__community__in=communities_for(user))
+        | Q(staff_scope__estate__in=estates_for(user))
+    )
+
+
+def is_secretary(user) -> bool:
+    scope = staff_scope(user)
+    return scope is not None and scope.role == StaffRole.BRANCH_SECRETARY
+
+
+def in_scope(gate, user, obj) -> bool:
+    """Is this object among those the gate lets the user see?"""
+    return obj is not None and gate(user).filter(pk=obj.pk).exists()
+
+
+# The gate for each model, for code that is handed a model (the admin's form choices and
+# filters). Other apps add theirs with register_gate() when they load.
 GATES = {
     Town: towns_for,
     Community: communities_for,
@@ -153,7 +184,12 @@ GATES = {
     BuildingGroup: groups_for,
     Member: members_for,
     MemberCategory: member_categories_for,
+    get_user_model(): staff_users_for,
 }
+
+
+def register_gate(model: type[Model], gate) -> None:
+    GATES[model] = gate
 
 
 def gate_for(model: type[Model]):

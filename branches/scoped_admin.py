@@ -1,9 +1,12 @@
 """A ModelAdmin whose every list, object page, autocomplete, filter and form choice goes
 through the scope gate (branches.scope). The admin of every app builds on it."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import ImproperlyConfigured
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import router
 
 from .scope import ADD, CHANGE, DELETE, VIEW, gate_for, may
 
@@ -21,10 +24,54 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+class _ValidIdsOnly:
+    """Autocomplete widgets look up the submitted ids to show them; one that is not an id at
+    all ("abc") must be dropped there, not crash the page (the field then says it is invalid)."""
+
+    def optgroups(self, name, value, attr=None):
+        pk = self.choices.queryset.model._meta.pk
+        valid = []
+        for v in value:
+            try:
+                pk.to_python(v)
+            except ValidationError:
+                continue
+            valid.append(v)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(_ValidIdsOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_ValidIdsOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class ConstraintCheckingForm(forms.ModelForm):
+    """Fields shown read-only keep their value on the instance, so the model's unique and
+    check constraints that use them are still checked (and answered with a message rather
+    than by the database with an error page)."""
+
+    readonly_model_fields: tuple = ()
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() - set(self.readonly_model_fields)
+
+
 class ScopedModelAdmin(admin.ModelAdmin):
     """Subclasses set `gate`: a function of the user returning the objects it may see."""
 
     gate = None
+    form = ConstraintCheckingForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        names = {f.name for f in self.model._meta.concrete_fields}
+        form.readonly_model_fields = tuple(
+            f for f in self.get_readonly_fields(request, obj) if f in names
+        )
+        return form
 
     def get_queryset(self, request):
         queryset = type(self).gate(request.user)
@@ -53,12 +100,20 @@ class ScopedModelAdmin(admin.ModelAdmin):
         gate = gate_for(db_field.related_model)
         if gate and "queryset" not in kwargs:
             kwargs["queryset"] = gate(request.user)
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            using = kwargs.get("using") or router.db_for_read(db_field.related_model)
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=using)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         gate = gate_for(db_field.related_model)
         if gate and "queryset" not in kwargs:
             kwargs["queryset"] = gate(request.user)
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            using = kwargs.get("using") or router.db_for_read(db_field.related_model)
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=using
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_list_filter(self, request):

@@ -50,3 +50,11 @@ def group_set_leader(*, group: BuildingGroup, member: Member | None) -> None:
     if member is not None and not member.is_leader:
         member.is_leader = True
         member.save(update_fields=["is_leader"])
+
+
+@transaction.atomic
+def group_delete(*, group: BuildingGroup) -> None:
+    """Delete a group; its members stay in the estate, without a group (and without a leader,
+    which needs a group)."""
+    Member.objects.filter(group=group).update(is_leader=False, group=None)
+    group.delete()

@@ -13,14 +13,26 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class Env(environ.Env):
+    """Reads the environment; an empty variable (`VAR=` in a .env) counts as unset."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        if self.ENVIRON.get(f"{self.prefix}{var}", None) == "" and default is not self.NOTSET:
+            return super().get_value(
+                f"{var}\0unset", cast=cast, default=default, parse_default=parse_default
+            )
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+
+env = Env()
 # A developer's .env fills in what the real environment does not set.
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-SECRET_KEY = env.str("SECRET_KEY", default="")
+SECRET_KEY = env.str("SECRET_KEY", default="").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -127,7 +139,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -140,7 +152,7 @@ STORAGES = {
 # need not warn that STATIC_ROOT does not exist yet.
 WHITENOISE_USE_FINDERS = DEBUG
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -166,6 +178,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Appeals (DESIGN.md): deadlines in days, limits, and the hearing rule.
+APPEAL_RESPONSE_DAYS = env.int("APPEAL_RESPONSE_DAYS", default=1)
+APPEAL_ROUTING_DAYS = env.int("APPEAL_ROUTING_DAYS", default=7)
+APPEAL_HANDLING_DAYS = env.int("APPEAL_HANDLING_DAYS", default=15)
+APPEAL_RETURN_VISIT_DAYS = env.int("APPEAL_RETURN_VISIT_DAYS", default=3)
+APPEAL_UNREACHABLE_ATTEMPTS = env.int("APPEAL_UNREACHABLE_ATTEMPTS", default=3)
+APPEAL_REPEAT_WINDOW_DAYS = env.int("APPEAL_REPEAT_WINDOW_DAYS", default=90)
+APPEAL_CONTACT_RETENTION_MONTHS = env.int("APPEAL_CONTACT_RETENTION_MONTHS", default=24)
+APPEAL_SUBMIT_LIMIT = env.int("APPEAL_SUBMIT_LIMIT", default=5)  # per IP per hour
+APPEAL_TRACK_LIMIT = env.int("APPEAL_TRACK_LIMIT", default=30)  # per IP per 10 minutes
+APPEAL_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+APPEAL_PHOTOS_MAX = 3
+# A request larger than this is refused before it is read (three photos and the text fit).
+APPEAL_MAX_REQUEST_BYTES = 20 * 1024 * 1024
+# Hearing: quorum when present >= QUORUM x eligible; passed when for > MAJORITY x present.
+HEARING_QUORUM = env.str("HEARING_QUORUM", default="2/3")
+HEARING_MAJORITY = env.str("HEARING_MAJORITY", default="1/2")
 
 LOGGING = {
     "version": 1,

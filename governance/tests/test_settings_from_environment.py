@@ -102,3 +102,22 @@ def test_env_example_lists_every_variable_the_settings_read():
     example = (ROOT / ".env.example").read_text()
     listed = set(re.findall(r"^([A-Z_]+)=", example, re.M))
     assert read and read == listed
+
+
+def test_the_example_environment_starts_the_site_and_empty_values_count_as_unset():
+    import re
+
+    example = (ROOT / ".env.example").read_text()
+    values = dict(re.findall(r"^([A-Z_]+)=(.*)$", example, re.M))
+    values.update(DATABASE_URL="", EMAIL_URL="", REDIS_URL="", STATIC_ROOT="")
+    result = run_settings(**values)
+    assert result.returncode == 0, result.stderr
+    s = json.loads(result.stdout)
+    assert s["engine"] == "django.db.backends.sqlite3"
+    assert s["eager"] is True
+
+
+def test_a_blank_secret_key_counts_as_missing():
+    result = run_settings(DEBUG="false", SECRET_KEY="   ")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr

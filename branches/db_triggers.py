@@ -1,7 +1,17 @@
-"""The SQL of the same-estate triggers (see migrations/0002), for SQLite and PostgreSQL."""
+"""Rules across tables that a CHECK constraint cannot express, as triggers for SQLite and
+PostgreSQL. Each app lists its rules and applies them in a migration with `operation(RULES)`.
 
-# (trigger name, table, columns whose change fires it, condition that must not hold, message)
-RULES = [
+A rule is (trigger name, table, columns whose change fires it, condition on NEW that must not
+hold, message). Messages must not contain quotes.
+
+SQLite drops a table's triggers when a migration rebuilds the table: a later migration that
+alters one of these tables must apply `operation(...)` for its rules again (each app's
+constraint tests fail otherwise)."""
+
+from django.db import migrations
+
+# The organisation tree's rules (branches migration 0002).
+SAME_ESTATE_RULES = [
     (
         "group_building_same_estate",
         "branches_groupbuilding",
@@ -41,8 +51,8 @@ RULES = [
 ]
 
 
-def _statements(vendor):
-    for name, table, columns, condition, message in RULES:
+def _statements(vendor, rules):
+    for name, table, columns, condition, message in rules:
         if vendor == "sqlite":
             for event, when in (
                 ("INSERT", "INSERT"),
@@ -70,8 +80,8 @@ def _statements(vendor):
             )
 
 
-def _drop_statements(vendor):
-    for name, table, _columns, _condition, _message in RULES:
+def _drop_statements(vendor, rules):
+    for name, table, _columns, _condition, _message in rules:
         if vendor == "sqlite":
             yield f"DROP TRIGGER IF EXISTS {name}_insert"
             yield f"DROP TRIGGER IF EXISTS {name}_update"
@@ -80,11 +90,17 @@ def _drop_statements(vendor):
             yield f"DROP FUNCTION IF EXISTS {name}()"
 
 
-def create(apps, schema_editor):
-    for sql in _statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql)
+def operation(rules) -> migrations.RunPython:
+    """A migration operation that creates the rules' triggers (and drops them on reverse)."""
 
+    def create(apps, schema_editor):
+        for sql in _drop_statements(schema_editor.connection.vendor, rules):
+            schema_editor.execute(sql)  # re-applying after a table rebuild is safe
+        for sql in _statements(schema_editor.connection.vendor, rules):
+            schema_editor.execute(sql)
 
-def drop(apps, schema_editor):
-    for sql in _drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql)
+    def drop(apps, schema_editor):
+        for sql in _drop_statements(schema_editor.connection.vendor, rules):
+            schema_editor.execute(sql)
+
+    return migrations.RunPython(create, drop)

@@ -29,7 +29,22 @@ RW = frozenset({VIEW, ADD, CHANGE})  # appeals and meetings are records: never d
 # What each role may do with each model inside its scope (superusers may do everything),
 # for every app's models, by label so this app need not import theirs.
 ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
-    StaffRole.TOWN_COMMITTEE: dict.fromkeys(("branches.town", "branches.community", "branches.estate", "branches.building", "branches.buildinggroup", "branches.member", "branches.membercategory", "meetings.appeal", "meetings.meeting", "meetings.appealcategory", "meetings.department"), R),
+    StaffRole.TOWN_COMMITTEE: dict.fromkeys(
+        (
+            "branches.town",
+            "branches.community",
+            "branches.estate",
+            "branches.building",
+            "branches.buildinggroup",
+            "branches.member",
+            "branches.membercategory",
+            "meetings.appeal",
+            "meetings.meeting",
+            "meetings.appealcategory",
+            "meetings.department",
+        ),
+        R,
+    ),
     StaffRole.COMMUNITY_STAFF: {
         "branches.town": R,
         "branches.community": R,

@@ -193,6 +193,8 @@ APPEAL_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 APPEAL_PHOTOS_MAX = 3
 # A request larger than this is refused before it is read (three photos and the text fit).
 APPEAL_MAX_REQUEST_BYTES = 20 * 1024 * 1024
+# Behind a proxy that sets X-Forwarded-For, use it for the rate limits' client address.
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # Hearing: quorum when present >= QUORUM x eligible; passed when for > MAJORITY x present.
 HEARING_QUORUM = env.str("HEARING_QUORUM", default="2/3")
 HEARING_MAJORITY = env.str("HEARING_MAJORITY", default="1/2")

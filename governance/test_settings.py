@@ -2,6 +2,8 @@
 (DATABASE_URL, REDIS_URL), with what makes tests fast and self-contained."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
@@ -12,3 +14,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # No collectstatic in tests: serve and name static files straight from static/.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+# Uploaded photos of the test run go to a throw-away folder.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="governance-test-media-"))  # noqa: F405

@@ -27,3 +27,9 @@ def healthz(request):
         logger.exception("health check: database did not answer")
         return JsonResponse({"db": "error"}, status=503)
     return JsonResponse({"db": "ok"})
+
+
+def bad_request(request, exception=None):
+    """A request Django cannot read (too many fields or files, a broken upload): say so
+    plainly instead of a bare 400."""
+    return render(request, "400.html", status=400)

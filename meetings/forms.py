@@ -1,0 +1,204 @@
+"""Forms only clean input; their cleaned_data is the services' input."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Building, Estate
+from branches.phones import validate_mainland_mobile
+
+from .models import AppealCategory, Channel, Satisfaction
+from .photos import clean_photo
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to APPEAL_PHOTOS_MAX photos, each decoded and stripped of metadata in clean()."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/*", "multiple": True})
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > settings.APPEAL_PHOTOS_MAX:
+            raise ValidationError(
+                _("At most %(max)d photos.") % {"max": settings.APPEAL_PHOTOS_MAX}
+            )
+        errors, photos = [], []
+        for upload in files:
+            try:
+                photos.append(clean_photo(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return photos
+
+
+class BuildingSelect(forms.Select):
+    """Each building option names its estate, so the page can offer only the chosen
+    estate's buildings (static/js/appeal_form.js); the form checks it again."""
+
+    def __init__(self, *args, estates_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estates_of = estates_of or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        key = getattr(value, "value", value)
+        if key in self.estates_of:
+            option["attrs"]["data-estate"] = self.estates_of[key]
+        return option
+
+
+class EstateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, estate):
+        return f"{estate.community.name} · {estate.name}"
+
+
+class BuildingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, building):
+        return building.name
+
+
+class AppealForm(forms.Form):
+    estate = EstateChoiceField(
+        label=_("Estate"),
+        queryset=Estate.objects.select_related("community").order_by("community__name", "name"),
+        empty_label=_("Choose your estate"),
+    )
+    building = BuildingChoiceField(
+        label=_("Building"),
+        queryset=Building.objects.order_by("estate_id", "name"),
+        required=False,
+        empty_label=_("Not about one building"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("What is it about?"),
+        queryset=AppealCategory.objects.filter(active=True),
+        empty_label=_("Choose a category"),
+    )
+    title = forms.CharField(
+        label=_("In one line"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("For example: the stairway light is out")}),
+    )
+    description = forms.CharField(
+        label=_("What happened, and where?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    photos = PhotosField(
+        label=_("Photos (optional)"),
+        required=False,
+        help_text=_("Up to 3 photos, 5 MB each."),
+    )
+    contact_name = forms.CharField(label=_("Your name"), max_length=50)
+    contact_phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=11,
+        min_length=11,
+        validators=[validate_mainland_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    consent = forms.BooleanField(label=_("I agree"), required=True)
+    # Left empty by people; filled by bots that fill in every field.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        buildings = list(self.fields["building"].queryset.values_list("pk", "estate_id"))
+        self.fields["building"].widget = BuildingSelect(
+            estates_of={pk: str(estate) for pk, estate in buildings}
+        )
+        self.fields["building"].widget.choices = self.fields["building"].choices
+        self.fields["consent"].help_text = _(
+            "Your name and phone are used only to handle this appeal: to call you back, and to "
+            "ask after it is fixed whether you are satisfied. Only community staff see them. "
+            "They are erased %(months)d months after the appeal is closed."
+        ) % {"months": settings.APPEAL_CONTACT_RETENTION_MONTHS}
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("Please leave this field empty."))
+        return ""
+
+    def clean_contact_phone(self):
+        return self.cleaned_data["contact_phone"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        estate, building = cleaned.get("estate"), cleaned.get("building")
+        if estate and building and building.estate_id != estate.pk:
+            self.add_error("building", _("This building is not in the estate you chose."))
+        return cleaned
+
+
+class TrackLookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "K7QF-93MX",
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+
+class ResidentAnswerForm(forms.Form):
+    solved = forms.TypedChoiceField(
+        label=_("Is the problem solved?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("How satisfied are you with how it was handled?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything to add? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class StaffReturnVisitForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(c, label) for c, label in Channel.choices if c != Channel.RESIDENT_ONLINE],
+    )
+    reached = forms.TypedChoiceField(
+        label=_("Reached the resident?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    solved = forms.TypedChoiceField(
+        label=_("Solved?"),
+        choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+        required=False,
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"), choices=[("", "—"), *Satisfaction.choices], required=False
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reached"):
+            if cleaned.get("solved") is None:
+                self.add_error("solved", _("Say whether it is solved."))
+            if not cleaned.get("satisfaction"):
+                self.add_error("satisfaction", _("Say how satisfied the resident is."))
+        return cleaned

@@ -1,0 +1,480 @@
+"""Appeals and the Five Meetings: a resident's appeal, the events of its timeline, the
+meetings that decide it, hearing votes and return visits."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Building, Community, Estate, Member
+from branches.phones import mask_phone, validate_mainland_mobile
+
+from .tracking import format_code
+
+
+def private_storage():
+    """Photos live outside MEDIA_URL: only the scoped staff view serves them."""
+    return FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
+
+
+class AppealCategory(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("offered on the form"), default=True)
+
+    class Meta:
+        verbose_name = _("appeal category")
+        verbose_name_plural = _("appeal categories")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    class Level(models.TextChoices):
+        COUNTY = "county", _("county")
+        TOWN = "town", _("town")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    emails = models.CharField(
+        _("contact e-mails"),
+        max_length=300,
+        blank=True,
+        help_text=_("Separate several with commas."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["county", "town"]), name="department_level_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("received")
+    COORDINATING = "coordinating", _("coordinating")
+    HEARING = "hearing", _("hearing")
+    REFERRED = "referred", _("referred")
+    IN_PROGRESS = "in_progress", _("in progress")
+    RESOLVED = "resolved", _("resolved")
+    REOPENED = "reopened", _("reopened")
+    CLOSED = "closed", _("closed")
+
+
+OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
+
+
+class ClosureReason(models.TextChoices):
+    SOLVED = "solved", _("solved")
+    DECLINED = "declined", _("declined")
+    DUPLICATE = "duplicate", _("duplicate")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    UNREACHABLE = "unreachable", _("unreachable")
+
+
+class Source(models.TextChoices):
+    WEB_FORM = "web_form", _("web form")
+    FORUM = "forum", _("public sentiment forum")
+    BUILDING_GROUP = "building_group", _("building group")
+    PHONE = "phone", _("phone")
+    HOME_VISIT = "home_visit", _("home visit")
+    SURVEY = "survey", _("survey")
+
+
+class Appeal(models.Model):
+    code = models.CharField(_("tracking code"), max_length=8, unique=True, editable=False)
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("estate")
+    )
+    building = models.ForeignKey(
+        Building,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("building"),
+    )
+    category = models.ForeignKey(
+        AppealCategory, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("category")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("mobile phone"), max_length=11, blank=True, validators=[validate_mainland_mobile]
+    )
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handled_appeals",
+        verbose_name=_("handler"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("department"),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    repeat_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        verbose_name=_("repeats"),
+        help_text=_("An earlier appeal from the same phone about the same kind of problem."),
+    )
+
+    created_at = models.DateTimeField(_("received at"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Deadlines, each set when its clock starts; next_due_at is the one that matters now.
+    response_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    routing_due_at = models.DateTimeField(_("route by"), null=True, blank=True)
+    handling_due_at = models.DateTimeField(_("handle by"), null=True, blank=True)
+    return_visit_due_at = models.DateTimeField(_("return visit by"), null=True, blank=True)
+    next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="appeal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="appeal_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=Status.CLOSED, closure_reason__in=ClosureReason.values)
+                    | (~Q(status=Status.CLOSED) & Q(closure_reason=""))
+                ),
+                name="appeal_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | ~Q(duplicate_of=F("pk")),
+                name="appeal_not_duplicate_of_itself",
+            ),
+            models.CheckConstraint(
+                condition=~Q(closure_reason=ClosureReason.DUPLICATE)
+                | Q(duplicate_of__isnull=False),
+                name="appeal_duplicate_names_original",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_due_at"], name="appeal_status_due_idx"),
+            models.Index(fields=["next_due_at"], name="appeal_next_due_idx"),
+            models.Index(fields=["estate", "status"], name="appeal_estate_status_idx"),
+            models.Index(fields=["contact_phone"], name="appeal_phone_idx"),
+            models.Index(
+                fields=["estate", "category", "contact_phone", "created_at"],
+                name="appeal_repeat_idx",
+            ),
+            models.Index(fields=["handler", "status"], name="appeal_handler_idx"),
+            models.Index(fields=["department", "status"], name="appeal_department_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.display_code} {self.title}"
+
+    @property
+    def display_code(self) -> str:
+        return format_code(self.code)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.next_due_at is not None and self.next_due_at < timezone.now()
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.contact_phone)
+
+    def clean(self):
+        if self.building_id and self.estate_id and self.building.estate_id != self.estate_id:
+            raise ValidationError({"building": _("This building is not in the chosen estate.")})
+
+
+class AppealPhoto(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="photos")
+
+    image = models.FileField(storage=private_storage, upload_to="appeal-photos/%Y/%m/")
+    content_type = models.CharField(max_length=30)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.appeal_id}/{self.pk}"
+
+
+class MeetingType(models.TextChoices):
+    FORUM = "forum", _("public sentiment forum")
+    PARTY_MASSES = "party_masses", _("party–masses meeting")
+    COORDINATION = "coordination", _("coordination meeting")
+    HEARING = "hearing", _("hearing on a major issue")
+    DEPARTMENT_REVIEW = "department_review", _("department work review")
+
+
+class Meeting(models.Model):
+    type = models.CharField(_("type"), max_length=20, choices=MeetingType.choices)
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("community")
+    )
+    estate = models.ForeignKey(
+        Estate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("estate"),
+        help_text=_("Leave empty for a meeting of the whole community."),
+    )
+    held_at = models.DateTimeField(_("held at"), default=timezone.now)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    chair = models.CharField(_("chair"), max_length=50, blank=True)
+    attendees = models.ManyToManyField(
+        Member, blank=True, related_name="meetings", verbose_name=_("attending members")
+    )
+    resident_representatives = models.TextField(
+        _("resident representatives"), blank=True, help_text=_("Names, one per line.")
+    )
+    head_count = models.PositiveIntegerField(_("head count"), null=True, blank=True)
+    agenda = models.ManyToManyField(
+        Appeal, blank=True, related_name="meetings", verbose_name=_("agenda")
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=MeetingType.values), name="meeting_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True)
+                | (Q(head_count__isnull=False) & ~Q(minutes="")),
+                name="meeting_closed_with_minutes_and_head_count",
+                violation_error_message=_(
+                    "A meeting is closed only with minutes and a head count."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "type", "held_at"], name="meeting_type_idx")]
+
+    def __str__(self):
+        place = self.estate or self.community
+        return f"{self.get_type_display()} · {place} · {timezone.localtime(self.held_at):%Y-%m-%d}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def clean(self):
+        if self.estate_id and self.community_id and self.estate.community_id != self.community_id:
+            raise ValidationError({"estate": _("This estate is not in the chosen community.")})
+
+
+class HearingVote(models.Model):
+    """The vote on one appeal at a hearing, and what the rule in force made of it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="votes")
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="votes")
+    eligible = models.PositiveIntegerField(_("eligible"))
+    present = models.PositiveIntegerField(_("present"))
+    votes_for = models.PositiveIntegerField(_("for"))
+    votes_against = models.PositiveIntegerField(_("against"))
+    abstain = models.PositiveIntegerField(_("abstain"))
+    quorum = models.BooleanField(_("quorum"))
+    passed = models.BooleanField(_("passed"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hearing vote")
+        verbose_name_plural = _("hearing votes")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(present__lte=F("eligible")),
+                name="vote_present_within_eligible",
+                violation_error_message=_("More present than eligible."),
+            ),
+            models.CheckConstraint(
+                condition=Q(present__gte=F("votes_for") + F("votes_against") + F("abstain")),
+                name="vote_ballots_within_present",
+                violation_error_message=_("More votes than people present."),
+            ),
+            models.CheckConstraint(
+                condition=Q(passed=False) | Q(quorum=True), name="vote_passed_needs_quorum"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.votes_for}/{self.present}/{self.eligible}"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("phone")
+    HOME_VISIT = "home_visit", _("home visit")
+    ONLINE_GROUP = "online_group", _("online group")
+    IN_PERSON = "in_person", _("in person")
+    RESIDENT_ONLINE = "resident_online", _("resident answered online")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("satisfied")
+    BASICALLY = "basically_satisfied", _("basically satisfied")
+    DISSATISFIED = "dissatisfied", _("dissatisfied")
+
+
+class ReturnVisit(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="return_visits")
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    reached = models.BooleanField(_("reached"))
+    solved = models.BooleanField(_("solved"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("return visit")
+        verbose_name_plural = _("return visits")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(reached=True, solved__isnull=False, satisfaction__in=Satisfaction.values)
+                    | Q(reached=False, solved__isnull=True, satisfaction="")
+                ),
+                name="return_visit_answer_when_reached",
+                violation_error_message=_(
+                    "A resident who was reached says whether it is solved and how satisfied "
+                    "they are."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="return_visit_channel_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.appeal_id} {self.channel} {self.created_at:%Y-%m-%d}"
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("received")
+    MOVED = "moved", _("moved")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    HANDLER_CHANGED = "handler_changed", _("handler changed")
+    DUE_EXTENDED = "due_extended", _("due date extended")
+    HEARING_VOTE = "hearing_vote", _("hearing vote")
+    RETURN_VISIT = "return_visit", _("return visit")
+    AGENDA = "agenda", _("put on a meeting's agenda")
+
+
+class AppealEvent(models.Model):
+    """One line of an appeal's timeline: who did what, when, and at which meeting."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    by_resident = models.BooleanField(default=False)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    move = models.CharField(max_length=30, blank=True)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    direct_by_secretary = models.BooleanField(default=False)
+    public_note = models.TextField(blank=True, max_length=1000)
+    internal_note = models.TextField(blank=True, max_length=1000)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal event")
+        verbose_name_plural = _("appeal events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["appeal", "created_at"], name="event_appeal_idx")]
+
+    def __str__(self):
+        return f"{self.appeal_id} {self.kind} {self.created_at:%Y-%m-%d}"
+
+    @cached_property
+    def is_public(self) -> bool:
+        return self.kind != EventKind.HANDLER_CHANGED

@@ -1,0 +1,46 @@
+"""The scope gate for appeals and meetings (see branches.scope)."""
+
+from django.db.models import Q, QuerySet
+
+from branches.scope import VIEW, estate_scoped, may, register_gate, staff_scope
+
+from .models import Appeal, AppealCategory, Department, Meeting
+
+
+def appeals_for(user) -> QuerySet[Appeal]:
+    return estate_scoped(Appeal.objects.all(), user)
+
+
+def meetings_for(user) -> QuerySet[Meeting]:
+    """Meetings of the user's place; a secretary also sees its community's whole-community
+    meetings, where its estate's appeals may be on the agenda."""
+    meetings = Meeting.objects.all()
+    if not may(user, VIEW, Meeting):
+        return meetings.none()
+    if user.is_superuser:
+        return meetings
+    scope = staff_scope(user)
+    if scope.estate_id:
+        return meetings.filter(
+            Q(estate=scope.estate_id) | Q(estate__isnull=True, community=scope.estate.community_id)
+        )
+    if scope.community_id:
+        return meetings.filter(community=scope.community_id)
+    return meetings.filter(community__town=scope.town_id)
+
+
+def departments_for(user) -> QuerySet[Department]:
+    """County and town departments serve every community: any staff user may see them."""
+    return Department.objects.all() if may(user, VIEW, Department) else Department.objects.none()
+
+
+def appeal_categories_for(user) -> QuerySet[AppealCategory]:
+    if may(user, VIEW, AppealCategory):
+        return AppealCategory.objects.all()
+    return AppealCategory.objects.none()
+
+
+register_gate(Appeal, appeals_for)
+register_gate(Meeting, meetings_for)
+register_gate(Department, departments_for)
+register_gate(AppealCategory, appeal_categories_for)

@@ -1,0 +1,25 @@
+"""Tracking codes: 8 characters from an alphabet without look-alikes, shown as K7QF-93MX;
+look-ups ignore case, spaces and hyphens."""
+
+import re
+import secrets
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V: what a resident reads off a phone can be typed back.
+ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
+LENGTH = 8
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}" if len(code) == LENGTH else code
+
+
+def normalize_code(text: str) -> str | None:
+    """The stored form of what a resident typed, or None when it cannot be a code."""
+    code = re.sub(r"[\s\-–—_]", "", text or "").upper()
+    if len(code) != LENGTH or any(c not in ALPHABET for c in code):
+        return None
+    return code

@@ -1,0 +1,147 @@
+"""The residents' pages: file an appeal, follow it, withdraw it, answer the return visit."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from branches.models import Building
+
+from . import ratelimit
+from .forms import AppealForm, ResidentAnswerForm, TrackLookupForm
+from .models import Status
+from .queries import NEXT_STEP, appeal_by_code, public_status, public_timeline
+from .services import MoveRefused, appeal_record_return_visit, appeal_submit, appeal_withdraw
+from .tracking import format_code, normalize_code
+
+SUBMIT_WINDOW = 60 * 60
+TRACK_WINDOW = 10 * 60
+
+
+def _preselected(request) -> dict:
+    """?estate=<id>&building=<id> from a poster's QR code; anything else is ignored."""
+    initial = {}
+    estate, building = request.GET.get("estate", ""), request.GET.get("building", "")
+    if estate.isdigit():
+        initial["estate"] = int(estate)
+    if building.isdigit():
+        found = (
+            Building.objects.filter(pk=int(building)).values_list("estate_id", flat=True).first()
+        )
+        if found is not None:
+            initial["building"] = int(building)
+            initial["estate"] = found
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def appeal_new(request):
+    if request.method == "POST":
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+        if size > settings.APPEAL_MAX_REQUEST_BYTES:
+            return render(request, "meetings/too_large.html", status=413)
+        if ratelimit.used("submit", request) >= settings.APPEAL_SUBMIT_LIMIT:
+            return render(request, "meetings/rate_limited.html", {"what": "submit"}, status=429)
+        form = AppealForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            appeal = appeal_submit(
+                estate=data["estate"],
+                building=data["building"],
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                consent=data["consent"],
+                photos=data["photos"],
+            )
+            ratelimit.count("submit", request, SUBMIT_WINDOW)
+            return redirect("appeal_submitted", code=appeal.display_code)
+        photos_dropped = bool(request.FILES)
+    else:
+        form = AppealForm(initial=_preselected(request))
+        photos_dropped = False
+    return render(
+        request, "meetings/appeal_form.html", {"form": form, "photos_dropped": photos_dropped}
+    )
+
+
+def appeal_submitted(request, code):
+    appeal = appeal_by_code(code)
+    if appeal is None:
+        raise Http404
+    return render(request, "meetings/appeal_submitted.html", {"appeal": appeal})
+
+
+def _track_limited(request):
+    used = ratelimit.count("track", request, TRACK_WINDOW)
+    if used > settings.APPEAL_TRACK_LIMIT:
+        return render(request, "meetings/rate_limited.html", {"what": "track"}, status=429)
+    return None
+
+
+@require_http_methods(["GET"])
+def track_lookup(request):
+    form = TrackLookupForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        limited = _track_limited(request)
+        if limited:
+            return limited
+        code = normalize_code(form.cleaned_data["code"])
+        if code and appeal_by_code(code):
+            return redirect("track_detail", code=format_code(code))
+        form.add_error("code", _("No appeal has this code. Check it against your receipt."))
+    return render(request, "meetings/track_lookup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def track_detail(request, code):
+    limited = _track_limited(request)
+    if limited:
+        return limited
+    appeal = appeal_by_code(code)
+    if appeal is None:
+        return render(
+            request,
+            "meetings/track_lookup.html",
+            {"form": TrackLookupForm(initial={"code": code}), "not_found": True},
+            status=404,
+        )
+    answer_form = ResidentAnswerForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "withdraw":
+                appeal_withdraw(appeal=appeal, note=request.POST.get("note", "")[:500])
+                messages.success(request, _("Your appeal is withdrawn."))
+                return redirect(reverse("track_detail", args=[appeal.display_code]))
+            if action == "answer":
+                answer_form = ResidentAnswerForm(request.POST)
+                if answer_form.is_valid():
+                    appeal_record_return_visit(
+                        appeal=appeal,
+                        by=None,
+                        channel="resident_online",
+                        reached=True,
+                        solved=answer_form.cleaned_data["solved"],
+                        satisfaction=answer_form.cleaned_data["satisfaction"],
+                        note=answer_form.cleaned_data["comment"],
+                    )
+                    messages.success(request, _("Thank you: your answer is recorded."))
+                    return redirect(reverse("track_detail", args=[appeal.display_code]))
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+            appeal.refresh_from_db()
+    context = {
+        "appeal": appeal,
+        "status_text": public_status(appeal),
+        "timeline": public_timeline(appeal),
+        "next_step": NEXT_STEP.get(appeal.status),
+        "answer_form": answer_form,
+        "can_answer": appeal.status == Status.RESOLVED,
+    }
+    return render(request, "meetings/track_detail.html", context)

@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import scope
@@ -36,6 +38,16 @@ def _count(rows, field):
         ),
         0,
     )
+
+
+def poster_link(url_name, pk):
+    """A link to the printable QR poster (served by the appeals app, found by URL name so
+    this app imports nothing of it)."""
+    try:
+        url = reverse(url_name, args=[pk])
+    except NoReverseMatch:
+        return "—"
+    return format_html('<a href="{}" target="_blank">{}</a>', url, _("QR poster"))
 
 
 class ReadOnlyListInline(admin.TabularInline):
@@ -149,6 +161,7 @@ class EstateAdmin(ScopedModelAdmin):
         "branch_founded",
         "building_count",
         "member_count",
+        "poster",
     ]
     list_filter = ["community"]
     list_select_related = ["community", "secretary"]
@@ -196,6 +209,10 @@ class EstateAdmin(ScopedModelAdmin):
             kwargs["queryset"] = scope.secretaries_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    @admin.display(description=_("poster"))
+    def poster(self, estate):
+        return poster_link("poster_estate", estate.pk)
+
     @admin.display(description=_("buildings"), ordering="building_count")
     def building_count(self, estate):
         return estate.building_count
@@ -208,7 +225,7 @@ class EstateAdmin(ScopedModelAdmin):
 @admin.register(Building)
 class BuildingAdmin(ScopedModelAdmin):
     gate = scope.buildings_for
-    list_display = ["name", "estate", "group_names"]
+    list_display = ["name", "estate", "group_names", "poster"]
     list_filter = ["estate__community", "estate"]
     list_select_related = ["estate"]
     search_fields = ["name", "estate__name"]
@@ -220,6 +237,10 @@ class BuildingAdmin(ScopedModelAdmin):
     @admin.display(description=_("building group"), ordering="group_name")
     def group_names(self, building):
         return building.group_name or "—"
+
+    @admin.display(description=_("poster"))
+    def poster(self, building):
+        return poster_link("poster_building", building.pk)
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a building that a group covers would break its group; the database refuses it.

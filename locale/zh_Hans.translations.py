@@ -421,4 +421,10 @@ ZH = {
     "Why? (optional)": "原因（可选）",
     "Look it up": "查询",
     "Lost your code? Call your community office: they can find your appeal by your phone number.": "忘记查询码？请致电社区，工作人员可以按手机号帮您查找。",
+    "QR poster": "二维码海报",
+    "poster": "海报",
+    "Poster": "海报",
+    "Print": "打印",
+    "Something wrong where you live? Tell us.": "身边有问题？告诉我们。",
+    "Scan with your phone's camera or WeChat, describe the problem, and get a tracking code to follow it until it is solved.": "用手机相机或微信扫一扫，说明问题，凭查询码跟进直到解决。",
 }

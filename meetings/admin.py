@@ -171,21 +171,22 @@ class AgendaForm(forms.Form):
     meeting = forms.ModelChoiceField(label=gettext_lazy("Meeting"), queryset=None)
 
 
-# action → (label, form class, the statuses it is offered in)
+# action → (label, form class); where each is offered: _offered()
 ACTIONS = {
+    # the step the appeal is waiting for comes first; the page opens the first one offered
     "acknowledge": (gettext_lazy("Acknowledge"), NoteForm),
-    "route_handle": (gettext_lazy("Handle directly (simple matter)"), NoteForm),
-    "route_refer": (gettext_lazy("Refer to a department"), DepartmentForm),
-    "decline": (gettext_lazy("Decline"), ReasonForm),
-    "close_duplicate": (gettext_lazy("Close as a duplicate"), DuplicateForm),
-    "department_accept": (gettext_lazy("Department accepts"), NoteForm),
-    "department_send_back": (gettext_lazy("Department sends it back"), ReasonForm),
-    "refer": (gettext_lazy("Refer to a department"), DepartmentForm),
     "report_fix": (gettext_lazy("Report the fix"), NoteForm),
     "return_visit": (gettext_lazy("Record the return visit"), StaffReturnVisitForm),
+    "department_accept": (gettext_lazy("Department accepts"), NoteForm),
+    "department_send_back": (gettext_lazy("Department sends it back"), ReasonForm),
+    "route_handle": (gettext_lazy("Handle directly (simple matter)"), NoteForm),
+    "route_refer": (gettext_lazy("Refer to a department"), DepartmentForm),
+    "refer": (gettext_lazy("Refer to a department"), DepartmentForm),
+    "decline": (gettext_lazy("Decline"), ReasonForm),
+    "agenda": (gettext_lazy("Put on a meeting's agenda"), AgendaForm),
     "reassign": (gettext_lazy("Change the handler"), ReassignForm),
     "extend": (gettext_lazy("Extend the due date"), ExtendForm),
-    "agenda": (gettext_lazy("Put on a meeting's agenda"), AgendaForm),
+    "close_duplicate": (gettext_lazy("Close as a duplicate"), DuplicateForm),
 }
 SECRETARY_ONLY = {"route_handle", "route_refer", "decline"}
 ACTION_MOVE = {"return_visit": "visit_solved"}  # offered where its moves are

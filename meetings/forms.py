@@ -100,7 +100,6 @@ class AppealForm(forms.Form):
     contact_phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=11,
-        min_length=11,
         validators=[validate_mainland_mobile],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )

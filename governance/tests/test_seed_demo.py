@@ -73,3 +73,36 @@ def test_demo_users_have_their_roles(client):
     assert all(name in html for name in GUANGDA)
     assert "金星花园" not in html
     assert Estate.objects.get(name="新都城").secretary.username == "xinducheng"
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_a_lived_in_system_of_appeals_and_meetings():
+    from meetings.models import (
+        Appeal,
+        AppealEvent,
+        ClosureReason,
+        HearingVote,
+        Meeting,
+        MeetingType,
+        ReturnVisit,
+        Status,
+    )
+
+    call_command("seed_demo")
+    counts = (Appeal.objects.count(), AppealEvent.objects.count(), Meeting.objects.count())
+    call_command("seed_demo")
+    assert (Appeal.objects.count(), AppealEvent.objects.count(), Meeting.objects.count()) == counts
+    for community in ("光达社区", "金星社区"):
+        assert Appeal.objects.filter(estate__community__name=community).exists()
+    guangda = Appeal.objects.filter(estate__community__name="光达社区")
+    assert set(guangda.values_list("status", flat=True)) == set(Status.values)
+    assert set(guangda.exclude(closure_reason="").values_list("closure_reason", flat=True)) == set(
+        ClosureReason.values
+    )
+    assert set(Meeting.objects.values_list("type", flat=True)) == set(MeetingType.values)
+    assert HearingVote.objects.filter(passed=True).exists()
+    assert HearingVote.objects.filter(quorum=False).exists()
+    answers = set(ReturnVisit.objects.values_list("reached", "solved"))
+    assert {(True, True), (True, False), (False, None)} <= answers
+    assert ReturnVisit.objects.filter(by=None).exists()  # a resident answered online
+    assert guangda.filter(repeat_of__isnull=False).exists()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from branches.demo import DEMO_PASSWORD, USERS, seed_branches_demo
+from meetings.demo import seed_meetings_demo
 
 
 class Command(BaseCommand):
@@ -15,6 +16,14 @@ class Command(BaseCommand):
             "{buildings} buildings, {groups} building groups, {members} members "
             "(Guangda: {guangda_members} members, {guangda_groups} groups, "
             "{guangda_leaders} group leaders).".format(**counts)
+        )
+        appeals = seed_meetings_demo()
+        self.stdout.write(
+            "Appeals: {appeals} in all, in every status ({statuses}); {meetings} meetings.".format(
+                appeals=appeals["appeals"],
+                meetings=appeals["meetings"],
+                statuses=", ".join(appeals["statuses"]),
+            )
         )
         names = ", ".join(username for username, _role, _name in USERS)
         self.stdout.write(

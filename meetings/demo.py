@@ -1,0 +1,469 @@
+"""Demo appeals and meetings for both demo communities, made through the real services so
+every appeal has its timeline. Idempotent: a community that already has its demo appeals is
+left alone."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from branches.models import Community, Estate
+
+from . import services
+from .models import Appeal, AppealCategory, Department, Meeting, MeetingType
+
+DEPARTMENTS = [
+    ("县住房和城乡建设局", "county", "zjj@changsha-county.example.cn"),
+    ("县城市管理和综合执法局", "county", "cgj@changsha-county.example.cn"),
+    ("黄兴镇派出所", "town", "pcs@huangxing.example.cn"),
+    ("黄兴镇社会事务办", "town", "swb@huangxing.example.cn"),
+]
+
+# (key, estate, category, title, description, resident, phone, days ago)
+GUANGDA_APPEALS = [
+    (
+        "light",
+        "新都城",
+        "公共设施",
+        "3栋楼道灯不亮",
+        "3栋2单元楼道灯坏了一个多星期，老人晚上下楼看不清台阶。",
+        "张秀英",
+        "13975100001",
+        40,
+    ),
+    (
+        "parking",
+        "新都城",
+        "停车管理",
+        "东门车辆乱停堵塞消防通道",
+        "晚上东门口车辆乱停，消防通道被堵，救护车进不来。",
+        "王建国",
+        "13975100002",
+        38,
+    ),
+    (
+        "garbage",
+        "新都城",
+        "环境卫生",
+        "反对在小区旁建垃圾分拣中心",
+        "听说要在小区北侧建垃圾分拣中心，担心异味和噪音，希望公开讨论。",
+        "李德明",
+        "13975100003",
+        36,
+    ),
+    (
+        "leak",
+        "新城景苑",
+        "物业管理",
+        "顶楼漏水物业推诿",
+        "5栋顶楼每逢下雨漏水，物业说是开发商的问题，不予处理。",
+        "刘桂兰",
+        "13975100004",
+        35,
+    ),
+    (
+        "square",
+        "丽景新城",
+        "其他",
+        "广场舞音响扰民",
+        "晚上九点后广场舞音响声音很大，影响休息。",
+        "陈海燕",
+        "13975100005",
+        34,
+    ),
+    (
+        "shed",
+        "新都城",
+        "违章搭建",
+        "1栋一楼私搭雨棚",
+        "1栋一楼住户在公共绿地私自搭建雨棚。",
+        "周卫东",
+        "13975100006",
+        12,
+    ),
+    (
+        "dog",
+        "新都城",
+        "邻里纠纷",
+        "邻居狗吠扰民",
+        "楼上住户养的狗每天凌晨叫，沟通无果。",
+        "吴玉兰",
+        "13975100007",
+        2,
+    ),
+    (
+        "lift",
+        "新都城",
+        "安全隐患",
+        "2栋电梯经常停运",
+        "2栋电梯一周停了三次，有人被困过。",
+        "徐红军",
+        "13975100008",
+        9,
+    ),
+    (
+        "light-again",
+        "新都城",
+        "公共设施",
+        "3栋楼道灯又坏了",
+        "3栋楼道灯，与之前反映的是同一处。",
+        "张秀英",
+        "13975100001",
+        8,
+    ),
+    (
+        "bench",
+        "丽景新城",
+        "公共设施",
+        "健身器材损坏",
+        "中心花园的健身器材扶手断了。",
+        "孙淑珍",
+        "13975100009",
+        30,
+    ),
+    (
+        "sewer",
+        "新城景苑",
+        "环境卫生",
+        "下水道堵塞返臭",
+        "4栋门前下水道堵塞，夏天臭气熏天。",
+        "马小平",
+        "13975100010",
+        28,
+    ),
+    (
+        "noise-site",
+        "丽景新城",
+        "其他",
+        "工地夜间施工噪音",
+        "小区南侧工地夜间施工，影响休息。",
+        "朱晓燕",
+        "13975100011",
+        26,
+    ),
+    (
+        "charge",
+        "新都城",
+        "安全隐患",
+        "电动车楼道充电",
+        "有人把电动车推进楼道充电，存在火灾隐患。",
+        "胡振华",
+        "13975100012",
+        20,
+    ),
+    (
+        "tree",
+        "新城景苑",
+        "环境卫生",
+        "绿化带杂草丛生",
+        "6栋旁绿化带长期无人修剪。",
+        "郭美玲",
+        "13975100013",
+        15,
+    ),
+    (
+        "kids",
+        "丽景新城",
+        "公共设施",
+        "儿童游乐场地面破损",
+        "游乐场塑胶地面破损，孩子容易摔倒。",
+        "何永生",
+        "13975100014",
+        6,
+    ),
+]
+JINXING_APPEALS = [
+    (
+        "gate",
+        "金星花园",
+        "物业管理",
+        "门禁卡经常失灵",
+        "小区门禁卡经常刷不开。",
+        "林金凤",
+        "13975200001",
+        5,
+    ),
+    (
+        "road",
+        "金星花园",
+        "公共设施",
+        "主干道路面坑洼",
+        "小区主干道坑洼多，雨天积水。",
+        "罗建军",
+        "13975200002",
+        20,
+    ),
+    (
+        "pets",
+        "金星花园",
+        "邻里纠纷",
+        "宠物粪便无人清理",
+        "草坪上宠物粪便很多。",
+        "郑秀英",
+        "13975200003",
+        25,
+    ),
+]
+
+
+def _submit(rows, categories, estates, now, meeting=None, by=None):
+    made = {}
+    for key, estate, category, title, description, name, phone, days_ago in rows:
+        made[key] = services.appeal_submit(
+            estate=estates[estate],
+            category=categories[category],
+            title=title,
+            description=description,
+            contact_name=name,
+            contact_phone=phone,
+            consent=True,
+            source="forum" if meeting else "web_form",
+            building=estates[estate].buildings.order_by("name").first(),
+            now=now - timedelta(days=days_ago),
+            meeting=meeting,
+            by=by if meeting else None,
+        )
+    return made
+
+
+def _meeting(community, estate, type_, days_ago, now, by, **fields):
+    return Meeting.objects.create(
+        type=type_,
+        community=community,
+        estate=estate,
+        held_at=now - timedelta(days=days_ago),
+        place=f"{estate.name if estate else community.name}党群服务站",
+        chair="李书记",
+        created_by=by,
+        **fields,
+    )
+
+
+def _close(meeting, by, minutes, head_count):
+    Meeting.objects.filter(pk=meeting.pk).update(minutes=minutes, head_count=head_count)
+    meeting.refresh_from_db()
+    services.meeting_close(meeting=meeting, by=by)
+
+
+def _seed_guangda(community, categories, departments, now):
+    User = get_user_model()
+    staff, secretary = User.objects.get(username="guangda"), User.objects.get(username="xinducheng")
+    estates = {e.name: e for e in Estate.objects.filter(community=community)}
+    xinducheng = estates["新都城"]
+
+    forum = _meeting(community, None, MeetingType.FORUM, 37, now, staff)
+    forum_rows = [
+        r for r in GUANGDA_APPEALS if r[0] in ("light", "parking", "garbage", "leak", "square")
+    ]
+    a = _submit(forum_rows, categories, estates, now, meeting=forum, by=staff)
+    _close(forum, staff, "民情恳谈会收集居民意见5条，均已登记。", 46)
+    a.update(_submit([r for r in GUANGDA_APPEALS if r[0] not in a], categories, estates, now))
+
+    for key in (
+        "light",
+        "parking",
+        "garbage",
+        "leak",
+        "square",
+        "shed",
+        "lift",
+        "bench",
+        "sewer",
+        "noise-site",
+        "charge",
+        "tree",
+        "light-again",
+    ):
+        services.appeal_acknowledge(
+            appeal=a[key], by=staff, public_note="社区已收到，将尽快研究处理。"
+        )
+
+    pm = _meeting(community, None, MeetingType.PARTY_MASSES, 33, now, staff)
+    for key in ("light", "parking", "garbage", "leak", "square", "sewer", "noise-site", "bench"):
+        services.meeting_add_to_agenda(meeting=pm, appeal=a[key], by=staff)
+    services.appeal_route(
+        appeal=a["light"], to="handle", by=staff, meeting=pm, public_note="由物业更换灯具。"
+    )
+    services.appeal_route(
+        appeal=a["parking"],
+        to="coordinate",
+        by=staff,
+        meeting=pm,
+        public_note="召开协调会，请物业、业委会和车主代表协商。",
+    )
+    services.appeal_route(
+        appeal=a["garbage"],
+        to="major",
+        by=staff,
+        meeting=pm,
+        public_note="事关全体居民，召开重大事项听证会。",
+    )
+    services.appeal_route(
+        appeal=a["leak"],
+        to="refer",
+        by=staff,
+        meeting=pm,
+        department=departments["县住房和城乡建设局"],
+        public_note="涉及房屋质量，转县住建局处理。",
+    )
+    services.appeal_decline(
+        appeal=a["square"],
+        by=staff,
+        meeting=pm,
+        reason="属于文明公约事项，已在楼栋群倡议，社区不作为诉求受理。",
+    )
+    services.appeal_route(appeal=a["sewer"], to="coordinate", by=staff, meeting=pm)
+    services.appeal_route(
+        appeal=a["noise-site"],
+        to="refer",
+        by=staff,
+        meeting=pm,
+        department=departments["县城市管理和综合执法局"],
+    )
+    services.appeal_route(appeal=a["bench"], to="handle", by=staff, meeting=pm)
+    _close(pm, staff, "议定8件：直接办理2件，协调2件，听证1件，转部门2件，不予受理1件。", 23)
+
+    coord = _meeting(community, xinducheng, MeetingType.COORDINATION, 30, now, staff)
+    services.meeting_add_to_agenda(meeting=coord, appeal=a["parking"], by=staff)
+    services.appeal_coordination_outcome(
+        appeal=a["parking"],
+        meeting=coord,
+        outcome="agreed",
+        by=staff,
+        public_note="物业同意施划禁停线并安排夜间巡查。",
+    )
+    _close(coord, staff, "物业、业委会、车主代表达成一致。", 15)
+
+    hearing = _meeting(community, xinducheng, MeetingType.HEARING, 25, now, staff)
+    services.meeting_add_to_agenda(meeting=hearing, appeal=a["garbage"], by=staff)
+    services.appeal_record_hearing_vote(
+        appeal=a["garbage"],
+        meeting=hearing,
+        by=staff,
+        eligible=60,
+        present=48,
+        votes_for=39,
+        votes_against=6,
+        abstain=3,
+        public_note="分拣中心改为封闭式并北移200米，方案表决通过。",
+    )
+    _close(hearing, staff, "听证会：选址调整方案表决通过（39票赞成）。", 48)
+
+    second_hearing = _meeting(community, None, MeetingType.HEARING, 3, now, staff)
+    services.appeal_acknowledge(appeal=a["kids"], by=staff)
+    pm2 = _meeting(community, None, MeetingType.PARTY_MASSES, 4, now, staff)
+    for key in ("kids", "charge"):
+        services.meeting_add_to_agenda(meeting=pm2, appeal=a[key], by=staff)
+    services.appeal_route(appeal=a["kids"], to="major", by=staff, meeting=pm2)
+    services.appeal_route(appeal=a["charge"], to="handle", by=staff, meeting=pm2)
+    services.meeting_add_to_agenda(meeting=second_hearing, appeal=a["kids"], by=staff)
+    services.appeal_record_hearing_vote(
+        appeal=a["kids"],
+        meeting=second_hearing,
+        by=staff,
+        eligible=40,
+        present=20,
+        votes_for=18,
+        votes_against=2,
+        abstain=0,
+        public_note="到会人数不足三分之二，择期再议。",
+    )
+
+    # Handled, resolved and visited.
+    services.appeal_report_fix(appeal=a["light"], by=staff, public_note="已更换为声控LED灯。")
+    services.appeal_record_return_visit(
+        appeal=a["light"],
+        by=staff,
+        channel="phone",
+        reached=True,
+        solved=True,
+        satisfaction="satisfied",
+        note="居民表示满意",
+    )
+    services.appeal_close_duplicate(appeal=a["light-again"], original=a["light"], by=staff)
+    services.appeal_report_fix(appeal=a["parking"], by=staff, public_note="已施划禁停线。")
+    services.appeal_department_accept(appeal=a["leak"], by=staff, public_note="住建局已受理。")
+    services.appeal_department_send_back(
+        appeal=a["noise-site"], by=staff, reason="工地夜间施工已办理许可，请社区协调施工时间。"
+    )
+    services.appeal_report_fix(appeal=a["bench"], by=staff, public_note="已更换扶手。")
+    services.appeal_record_return_visit(
+        appeal=a["bench"],
+        by=staff,
+        channel="home_visit",
+        reached=True,
+        solved=False,
+        satisfaction="dissatisfied",
+        note="另一台器材也坏了",
+    )
+    services.appeal_route(
+        appeal=a["shed"], to="handle", by=secretary, public_note="支部书记上门劝导拆除。"
+    )
+    services.appeal_report_fix(appeal=a["shed"], by=secretary, public_note="雨棚已拆除。")
+    for _attempt in range(3):
+        services.appeal_record_return_visit(
+            appeal=a["shed"], by=secretary, channel="phone", reached=False, note="电话无人接听"
+        )
+    services.appeal_route(
+        appeal=a["lift"], to="refer", by=secretary, department=departments["县住房和城乡建设局"]
+    )
+    services.appeal_report_fix(appeal=a["charge"], by=staff, public_note="已安装集中充电桩。")
+    services.appeal_record_return_visit(
+        appeal=a["charge"],
+        by=None,
+        channel="resident_online",
+        reached=True,
+        solved=True,
+        satisfaction="dissatisfied",
+        note="充电桩太少",
+    )
+    services.appeal_withdraw(appeal=a["tree"], note="物业已经修剪了")
+    services.appeal_reassign(appeal=a["sewer"], by=staff, handler=secretary, note="由支部书记跟进")
+
+    review = _meeting(community, None, MeetingType.DEPARTMENT_REVIEW, 10, now, staff)
+    _close(review, staff, "党员和居民代表评议县住建局、县城管局驻点服务情况。", 32)
+
+
+def _seed_jinxing(community, categories, now):
+    staff = get_user_model().objects.get(username="other")
+    estates = {e.name: e for e in Estate.objects.filter(community=community)}
+    a = _submit(JINXING_APPEALS, categories, estates, now)
+    services.appeal_acknowledge(appeal=a["road"], by=staff)
+    pm = _meeting(community, estates["金星花园"], MeetingType.PARTY_MASSES, 18, now, staff)
+    for key in ("road", "pets"):
+        services.meeting_add_to_agenda(meeting=pm, appeal=a[key], by=staff)
+    services.appeal_route(appeal=a["road"], to="handle", by=staff, meeting=pm)
+    services.appeal_route(appeal=a["pets"], to="handle", by=staff, meeting=pm)
+    services.appeal_report_fix(appeal=a["pets"], by=staff, public_note="增设宠物便袋箱。")
+    services.appeal_record_return_visit(
+        appeal=a["pets"],
+        by=staff,
+        channel="online_group",
+        reached=True,
+        solved=True,
+        satisfaction="basically_satisfied",
+    )
+
+
+@transaction.atomic
+def seed_meetings_demo() -> dict:
+    now = timezone.now()
+    categories = {c.name: c for c in AppealCategory.objects.all()}
+    departments = {
+        name: Department.objects.get_or_create(
+            name=name, defaults={"level": level, "emails": email}
+        )[0]
+        for name, level, email in DEPARTMENTS
+    }
+    guangda = Community.objects.get(name="光达社区")
+    jinxing = Community.objects.get(name="金星社区")
+    if not Appeal.objects.filter(estate__community=guangda, title=GUANGDA_APPEALS[0][3]).exists():
+        _seed_guangda(guangda, categories, departments, now)
+    if not Appeal.objects.filter(estate__community=jinxing, title=JINXING_APPEALS[0][3]).exists():
+        _seed_jinxing(jinxing, categories, now)
+    return {
+        "appeals": Appeal.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "statuses": sorted(set(Appeal.objects.values_list("status", flat=True))),
+    }

@@ -490,7 +490,7 @@ class AppealAdmin(ScopedModelAdmin):
                     )
                     actions.append({"name": action, "label": label, "form": form})
         events = appeal.events.select_related("actor", "meeting").order_by("created_at", "pk")
-        meetings = appeal.meetings.order_by("-held_at")
+        meetings = appeal.meetings.select_related("estate", "community").order_by("-held_at")
         return {
             "appeal": appeal,
             "events": events,

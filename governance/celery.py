@@ -13,6 +13,19 @@ app.autodiscover_tasks()
 
 # The periodic schedule, all of it, in one place. Times are Asia/Shanghai (CELERY_TIMEZONE).
 app.conf.beat_schedule = {
+    # Every five minutes: return-visit reminders and escalations that fell due, the daily
+    # digest of overdue appeals (once a day per recipient, in working hours), and any e-mail
+    # or text message whose task was lost while the broker was down, or whose retry is due.
+    "meetings-sweeps": {
+        "task": "meetings.tasks.run_sweeps",
+        "schedule": 5 * 60,
+    },
+    # Every night at 02:30: erase the contact details of appeals closed more than
+    # APPEAL_CONTACT_RETENTION_MONTHS ago (as the form's consent text promises).
+    "appeals-retention": {
+        "task": "meetings.tasks.anonymise_closed_appeals",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Every night at 03:30, when nobody is working: drop expired staff sessions so the
     # session table does not grow without end.
     "sessions-clear-expired": {

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "meetings.context_processors.unread_notifications",
             ],
         },
     },
@@ -175,6 +176,15 @@ CELERY_ENABLE_UTC = True
 # A broker that is down must not hold up a request: connect fast, do not retry in-request.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 0,
+    # Longer than any task runs: a task is handed to another worker only if its worker died.
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -195,6 +205,19 @@ APPEAL_PHOTOS_MAX = 3
 APPEAL_MAX_REQUEST_BYTES = 20 * 1024 * 1024
 # Behind a proxy that sets X-Forwarded-For, use it for the rate limits' client address.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+# Reminders and digests to staff go out in working hours only (Asia/Shanghai).
+WORKING_HOURS_START = env.int("WORKING_HOURS_START", default=9)
+WORKING_HOURS_END = env.int("WORKING_HOURS_END", default=18)
+# Return visit overdue by this many days: escalate to the branch secretary, then to community staff.
+APPEAL_ESCALATE_SECRETARY_DAYS = env.int("APPEAL_ESCALATE_SECRETARY_DAYS", default=2)
+APPEAL_ESCALATE_STAFF_DAYS = env.int("APPEAL_ESCALATE_STAFF_DAYS", default=4)
+# Text messages to residents: the backend class and, for the file backend, where they go.
+SMS_BACKEND = env.str("SMS_BACKEND", default="meetings.sms.ConsoleBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sms-outbox.jsonl"))
+# The address of the site in messages (links in texts and e-mails).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Delivery attempts of one e-mail or text message before it is left failed.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 # Hearing: quorum when present >= QUORUM x eligible; passed when for > MAJORITY x present.
 HEARING_QUORUM = env.str("HEARING_QUORUM", default="2/3")
 HEARING_MAJORITY = env.str("HEARING_MAJORITY", default="1/2")

@@ -16,3 +16,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 # Uploaded photos of the test run go to a throw-away folder.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="governance-test-media-"))  # noqa: F405
+# Text messages are kept in memory for the tests to read.
+SMS_BACKEND = "meetings.sms.MemoryBackend"
+# Tasks run in-process unless a test starts a real worker (it then turns this off itself):
+# a test must never leave messages in a shared Redis for nobody.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -23,6 +23,21 @@ def unquote(lines):
     )
 
 
+def unfuzzy(head):
+    """Drop the fuzzy flag and the previous-msgid comments of an entry now translated."""
+    lines = []
+    for line in head.split("\n"):
+        if line.startswith("#|"):
+            continue
+        if line.startswith("#,"):
+            flags = [f.strip() for f in line[2:].split(",") if f.strip() and f.strip() != "fuzzy"]
+            if not flags:
+                continue
+            line = "#, " + ", ".join(flags)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def quote(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -31,8 +46,22 @@ def main():
     blocks = PO.read_text(encoding="utf-8").split("\n\n")
     missing, out = [], []
     for block in blocks:
+        plural = re.search(
+            r'^msgid ((?:".*"\n?)+)msgid_plural ((?:".*"\n?)+)msgstr\[0\] ((?:".*"\n?)+)',
+            block + "\n",
+            re.M,
+        )
+        if plural:
+            msgid = unquote(plural.group(1).strip().split("\n"))
+            if msgid not in ZH:
+                missing.append(msgid)
+                out.append(block)
+                continue
+            head = unfuzzy(block[: plural.start(3)])
+            out.append(head + quote(ZH[msgid]))
+            continue
         match = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', block + "\n", re.M)
-        if not match or "msgid_plural" in block:
+        if not match:
             out.append(block)
             continue
         msgid = unquote(match.group(1).strip().split("\n"))
@@ -43,9 +72,7 @@ def main():
             missing.append(msgid)
             out.append(block)
             continue
-        head = block[: match.start(2)]
-        head = re.sub(r"^#, fuzzy\n", "", head, flags=re.M)
-        head = re.sub(r"^(#,.*), fuzzy", r"\1", head, flags=re.M)
+        head = unfuzzy(block[: match.start(2)])
         out.append(head + quote(ZH[msgid]))
     PO.write_text("\n\n".join(out).rstrip("\n") + "\n", encoding="utf-8")
     for msgid in missing:

@@ -22,7 +22,7 @@ from branches.models import Building
 from branches.scope import CHANGE, is_secretary, may, staff_users_for
 from branches.scoped_admin import ScopedModelAdmin
 
-from . import services
+from . import notifications, services
 from .forms import StaffReturnVisitForm
 from .models import (
     Appeal,
@@ -30,6 +30,7 @@ from .models import (
     Department,
     Meeting,
     MeetingType,
+    Notification,
     Source,
     Status,
 )
@@ -936,6 +937,86 @@ class MeetingAdmin(ScopedModelAdmin):
         if added:
             messages.success(request, _("%(n)d appeals put on the agenda.") % {"n": added})
         return redirect(page)
+
+
+class UnreadFilter(admin.SimpleListFilter):
+    title = gettext_lazy("read")
+    parameter_name = "unread"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("unread")), ("no", _("read"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(read_at__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(read_at__isnull=False)
+        return queryset
+
+
+def own_notifications(user):
+    """Each staff user reads their own messages, and only theirs."""
+    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ScopedModelAdmin):
+    gate = own_notifications
+    list_display = ["created_at", "subject_link", "appeal_link", "channel", "is_read"]
+    list_filter = [UnreadFilter, "kind"]
+    list_select_related = ["appeal"]
+    actions = ["mark_read"]
+    fields = ["created_at", "subject", "text", "appeal", "channel", "delivered_at", "read_at"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        message = self.get_object(request, object_id)
+        if message is not None:  # opening a message reads it
+            notifications.notifications_mark_read(user=request.user, ids=[message.pk])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=gettext_lazy("Mark as read"), permissions=["view"])
+    def mark_read(self, request, queryset):
+        done = notifications.notifications_mark_read(
+            user=request.user, ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(request, _("%(n)d marked as read.") % {"n": done})
+
+    @admin.display(description=gettext_lazy("message"), ordering="subject")
+    def subject_link(self, message):
+        url = reverse("admin:meetings_notification_change", args=[message.pk])
+        weight = "normal" if message.read_at else "bold"
+        return format_html(
+            '<a href="{}" style="font-weight:{}">{}</a>', url, weight, message.subject
+        )
+
+    @admin.display(description=gettext_lazy("appeal"))
+    def appeal_link(self, message):
+        if message.appeal_id is None:
+            return "—"
+        url = reverse("admin:meetings_appeal_change", args=[message.appeal_id])
+        return format_html('<a href="{}">{}</a>', url, message.appeal.display_code)
+
+    @admin.display(description=gettext_lazy("read"), boolean=True, ordering="read_at")
+    def is_read(self, message):
+        return message.read_at is not None
 
 
 @admin.register(AppealCategory)

@@ -7,4 +7,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Five Meetings: appeals")
 
     def ready(self):
-        from . import scope  # noqa: F401  registers the gates of this app's models
+        # scope registers the gates of this app's models; tasks lets the web process find
+        # the tasks it nudges by name.
+        from . import scope, tasks  # noqa: F401

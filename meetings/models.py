@@ -170,6 +170,12 @@ class Appeal(models.Model):
     handling_due_at = models.DateTimeField(_("handle by"), null=True, blank=True)
     return_visit_due_at = models.DateTimeField(_("return visit by"), null=True, blank=True)
     next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+    # Return-visit reminders: the next step to send and when (the sweep reads these).
+    visit_reminder_step = models.PositiveSmallIntegerField(default=0, editable=False)
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The resident's language on the form, for the text messages they get.
+    language = models.CharField(max_length=10, default="zh-hans", editable=False)
+    anonymised_at = models.DateTimeField(_("contact details erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("appeal")
@@ -210,6 +216,16 @@ class Appeal(models.Model):
             ),
             models.Index(fields=["handler", "status"], name="appeal_handler_idx"),
             models.Index(fields=["department", "status"], name="appeal_department_idx"),
+            models.Index(
+                fields=["next_reminder_at"],
+                name="appeal_reminder_due_idx",
+                condition=Q(next_reminder_at__isnull=False),
+            ),
+            models.Index(
+                fields=["closed_at"],
+                name="appeal_retention_idx",
+                condition=Q(anonymised_at__isnull=True, status="closed"),
+            ),
         ]
 
     def __str__(self):
@@ -478,3 +494,91 @@ class AppealEvent(models.Model):
     @cached_property
     def is_public(self) -> bool:
         return self.kind != EventKind.HANDLER_CHANGED
+
+
+class Notification(models.Model):
+    """One message to one recipient, and what became of it.
+
+    A staff recipient (`user`) reads it in the admin; with an e-mail address it is also
+    mailed. A named recipient (a department, the county performance office, the town
+    committee) gets it by e-mail; a resident by text message. E-mail and SMS rows carry
+    their delivery: attempts, last error, delivered at."""
+
+    class Channel(models.TextChoices):
+        INBOX = "inbox", _("in the admin")
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("text message")
+
+    kind = models.CharField(_("kind"), max_length=30)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("appeal"),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("text"))
+    html = models.TextField(blank=True)
+    # At most one message per purpose: e.g. "visit:12:3:due_day", "digest:2026-11-27:user:4".
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    deliver_after = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["inbox", "email", "sms"]),
+                name="notification_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="inbox", user__isnull=False) | ~Q(channel="inbox"),
+                name="notification_inbox_has_user",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["deliver_after"],
+                name="notification_undelivered_idx",
+                condition=Q(delivered_at__isnull=True),
+            ),
+            models.Index(fields=["user", "read_at"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class RetentionRun(models.Model):
+    """What one run of the retention job changed."""
+
+    ran_at = models.DateTimeField(default=timezone.now)
+    closed_before = models.DateTimeField()
+    appeals_anonymised = models.PositiveIntegerField()
+    photos_removed = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"{self.ran_at:%Y-%m-%d}: {self.appeals_anonymised}"

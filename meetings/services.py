@@ -47,6 +47,7 @@ from .models import (
     Source,
     Status,
 )
+from .notifications import notify_department, notify_resident, reminder_columns
 from .photos import CleanPhoto
 from .scope import appeals_for, meetings_for
 from .tracking import new_code
@@ -316,8 +317,13 @@ def _apply(
     ):
         fields.setdefault("handling_due_at", now + _days("APPEAL_HANDLING_DAYS"))
     fields = _with_next_due(appeal, fields)
+    if target == Status.RESOLVED:
+        fields.update(reminder_columns(fields["return_visit_due_at"]))
+    elif appeal.status == Status.RESOLVED:
+        fields.update(reminder_columns(None))
 
     guard = {"acknowledged_at__isnull": True} if move_name == "acknowledge" else {}
+    previous_status = appeal.status
     with transaction.atomic():
         won = Appeal.objects.filter(pk=appeal.pk, status=appeal.status, **guard).update(**fields)
         if not won:
@@ -339,9 +345,23 @@ def _apply(
             internal_note=internal_note,
             data=data or {},
         )
-    for name, value in fields.items():
-        setattr(appeal, name, value)
+        for name, value in fields.items():
+            setattr(appeal, name, value)
+        _notify(appeal, move_name, previous_status, now)
     return appeal
+
+
+def _notify(appeal: Appeal, move_name: str, previous_status: str, now: datetime) -> None:
+    """Who hears of a move: recorded in the move's transaction, sent after it commits."""
+    stamp = str(int(now.timestamp()))
+    if move_name == "acknowledge":
+        notify_resident(appeal, "acknowledged", stamp=stamp)
+    elif appeal.status == Status.RESOLVED:
+        notify_resident(appeal, "resolved", stamp=stamp)
+    elif appeal.status == Status.CLOSED and move_name != "withdraw":
+        notify_resident(appeal, "closed", stamp=stamp)
+    if appeal.status == Status.REFERRED and previous_status != Status.REFERRED:
+        notify_department(appeal, stamp=stamp)
 
 
 # --- Submitting -------------------------------------------------------------------------
@@ -375,6 +395,7 @@ def appeal_submit(
     by=None,
     meeting: Meeting | None = None,
     now: datetime | None = None,
+    language: str = "",
 ) -> Appeal:
     """Register a new appeal, from a resident (by=None) or entered by staff, with its first
     event, in one transaction. The code is unique: a collision draws another."""
@@ -397,6 +418,7 @@ def appeal_submit(
         response_due_at=now + _days("APPEAL_RESPONSE_DAYS"),
         routing_due_at=now + _days("APPEAL_ROUTING_DAYS"),
         repeat_of=_repeat_of(estate=estate, category=category, phone=contact_phone, now=now),
+        language=language or settings.LANGUAGE_CODE,
     )
     appeal.next_due_at = next_due(
         status=Status.RECEIVED,
@@ -796,6 +818,8 @@ def appeal_extend_due(*, appeal: Appeal, by, until: datetime, reason: str) -> Ap
             _("The new due date must be later than the current one and in the future.")
         )
     fields = _with_next_due(appeal, {field: until})
+    if field == "return_visit_due_at":
+        fields.update(reminder_columns(until))
     with transaction.atomic():
         won = Appeal.objects.filter(pk=appeal.pk, status=appeal.status).update(**fields)
         if not won:

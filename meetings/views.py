@@ -58,6 +58,7 @@ def appeal_new(request):
                 contact_phone=data["contact_phone"],
                 consent=data["consent"],
                 photos=data["photos"],
+                language=request.LANGUAGE_CODE,
             )
             ratelimit.count("submit", request, SUBMIT_WINDOW)
             return redirect("appeal_submitted", code=appeal.display_code)

@@ -1,0 +1,33 @@
+"""Thin Celery tasks: load by id, call a service. Scheduled in governance/celery.py."""
+
+from celery import shared_task
+
+from . import notifications
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, ignore_result=True)
+def deliver_notification(self, notification_id: int) -> bool:
+    """Send one e-mail or text message. Safe to run twice: the claim in the service lets
+    only one run send it."""
+    try:
+        return notifications.notification_deliver(notification_id=notification_id)
+    except notifications.DeliveryFailed as error:
+        if self.request.is_eager:
+            return False  # in-process: the sweep retries at the recorded time
+        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_sweeps() -> dict:
+    """Every five minutes: reminders, digests, and messages whose task was lost."""
+    return {
+        "reminders": notifications.sweep_return_visit_reminders(),
+        "digests": notifications.sweep_digests(),
+        "undelivered": notifications.sweep_undelivered(),
+    }
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def anonymise_closed_appeals() -> int:
+    """Daily: erase contact details of appeals closed longer ago than the retention period."""
+    return notifications.appeals_anonymise_closed().appeals_anonymised

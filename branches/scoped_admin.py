@@ -33,9 +33,11 @@ class _ValidIdsOnly:
         valid = []
         for v in value:
             try:
-                pk.to_python(v)
+                number = pk.to_python(v)
             except ValidationError:
                 continue
+            if isinstance(number, int) and not 0 < number < 2**63:
+                continue  # no row has it, and SQLite cannot even look it up
             valid.append(v)
         return super().optgroups(name, valid, attr)
 

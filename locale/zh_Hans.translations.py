@@ -461,4 +461,12 @@ ZH = {
     "Return visit due today: %(code)s": "今天回访到期：%(code)s",
     "%(day)s: %(n)s overdue appeal": "%(day)s：%(n)s件逾期诉求",
     "%(n)s unread message": "%(n)s条未读消息",
+    "What was done (the resident reads it)": "办理情况（居民可见）",
+    "%(action)s: please correct what is marked.": "%(action)s：请更正标出的内容。",
+    "The appeal is still overdue: an earlier step (such as acknowledging it) is late.": "这件诉求仍然逾期：之前的步骤（如受理）已超期。",
+    "Enter the date the meeting was or will be held (within a year from now).": "请填写会议召开的日期（前后一年以内）。",
+    "This appeal is already acknowledged.": "这件诉求已经受理。",
+    "The original appeal is closed: handle this one on its own instead.": "原诉求已关闭，请单独办理这件诉求。",
+    "Handled together with an earlier appeal about the same problem.": "与此前反映同一问题的诉求合并办理。",
+    "Extend by a year at most.": "最多延长一年。",
 }

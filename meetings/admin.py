@@ -2,7 +2,7 @@
 classes only show, collect input and report what the service said."""
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -138,6 +138,13 @@ class NoteForm(forms.Form):
     )
 
 
+class ReportFixForm(NoteForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["public_note"].required = True
+        self.fields["public_note"].label = _("What was done (the resident reads it)")
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason (the resident reads it)"),
@@ -176,7 +183,7 @@ class AgendaForm(forms.Form):
 ACTIONS = {
     # the step the appeal is waiting for comes first; the page opens the first one offered
     "acknowledge": (gettext_lazy("Acknowledge"), NoteForm),
-    "report_fix": (gettext_lazy("Report the fix"), NoteForm),
+    "report_fix": (gettext_lazy("Report the fix"), ReportFixForm),
     "return_visit": (gettext_lazy("Record the return visit"), StaffReturnVisitForm),
     "department_accept": (gettext_lazy("Department accepts"), NoteForm),
     "department_send_back": (gettext_lazy("Department sends it back"), ReasonForm),
@@ -475,7 +482,9 @@ class AppealAdmin(ScopedModelAdmin):
         if object_id:
             appeal = self.get_object(request, object_id)
             if appeal is not None:
-                extra_context.update(self._page_context(request, appeal))
+                extra_context.update(
+                    self._page_context(request, appeal, extra_context.get("bound_action"))
+                )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _page_context(self, request, appeal, bound=None):
@@ -489,7 +498,9 @@ class AppealAdmin(ScopedModelAdmin):
                         if bound and bound.prefix == action
                         else _bind(action, request, appeal)
                     )
-                    actions.append({"name": action, "label": label, "form": form})
+                    actions.append(
+                        {"name": action, "label": label, "form": form, "open": form.is_bound}
+                    )
         events = appeal.events.select_related("actor", "meeting").order_by("created_at", "pk")
         meetings = appeal.meetings.select_related("estate", "community").order_by("-held_at")
         return {
@@ -524,23 +535,31 @@ class AppealAdmin(ScopedModelAdmin):
         if not form.is_valid():
             messages.error(
                 request,
-                _("%(action)s: %(errors)s")
-                % {
-                    "action": ACTIONS[action][0],
-                    "errors": " ".join(
-                        f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
-                        for f, e in form.errors.items()
-                    ),
-                },
+                _("%(action)s: please correct what is marked.") % {"action": ACTIONS[action][0]},
             )
-            return redirect(page)
+            return self._page_again(request, appeal, form)
         try:
             _run(action, request, appeal, form)
         except services.MoveRefused as refused:
             messages.error(request, refused.message)
-        else:
-            messages.success(request, _("%(action)s: done.") % {"action": ACTIONS[action][0]})
+            appeal.refresh_from_db()
+            return self._page_again(request, appeal, form)
+        messages.success(request, _("%(action)s: done.") % {"action": ACTIONS[action][0]})
+        appeal.refresh_from_db()
+        if action == "extend" and appeal.is_overdue:
+            messages.warning(
+                request,
+                _(
+                    "The appeal is still overdue: an earlier step (such as acknowledging it) "
+                    "is late."
+                ),
+            )
         return redirect(page)
+
+    def _page_again(self, request, appeal, form):
+        """The appeal page again, with the action's form as it was typed and its errors."""
+        request.method = "GET"
+        return self.changeform_view(request, str(appeal.pk), extra_context={"bound_action": form})
 
     def photo_view(self, request, object_id, photo_id):
         appeal = self.get_object(request, object_id)
@@ -600,11 +619,21 @@ class OutcomeForm(forms.Form):
     public_note = forms.CharField(
         label=gettext_lazy("Note for the resident"), required=False, max_length=1000
     )
-    eligible = forms.IntegerField(label=gettext_lazy("eligible"), min_value=0, required=False)
-    present = forms.IntegerField(label=gettext_lazy("present"), min_value=0, required=False)
-    votes_for = forms.IntegerField(label=gettext_lazy("for"), min_value=0, required=False)
-    votes_against = forms.IntegerField(label=gettext_lazy("against"), min_value=0, required=False)
-    abstain = forms.IntegerField(label=gettext_lazy("abstain"), min_value=0, required=False)
+    eligible = forms.IntegerField(
+        label=gettext_lazy("eligible"), min_value=0, max_value=100_000, required=False
+    )
+    present = forms.IntegerField(
+        label=gettext_lazy("present"), min_value=0, max_value=100_000, required=False
+    )
+    votes_for = forms.IntegerField(
+        label=gettext_lazy("for"), min_value=0, max_value=100_000, required=False
+    )
+    votes_against = forms.IntegerField(
+        label=gettext_lazy("against"), min_value=0, max_value=100_000, required=False
+    )
+    abstain = forms.IntegerField(
+        label=gettext_lazy("abstain"), min_value=0, max_value=100_000, required=False
+    )
 
 
 # Outcomes each meeting type records, for appeals in the statuses given.
@@ -627,6 +656,15 @@ OUTCOMES = {
 
 
 class MeetingForm(forms.ModelForm):
+    def clean_held_at(self):
+        held_at = self.cleaned_data["held_at"]
+        now = timezone.now()
+        if not (now - timedelta(days=365 * 10) <= held_at <= now + timedelta(days=365)):
+            raise forms.ValidationError(
+                _("Enter the date the meeting was or will be held (within a year from now).")
+            )
+        return held_at
+
     class Meta:
         model = Meeting
         fields = [
@@ -723,6 +761,18 @@ class MeetingAdmin(ScopedModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if is_secretary(request.user) and "estate" in form.base_fields:
+            # A secretary holds meetings of its own estate, never of the whole community.
+            class SecretaryMeetingForm(form):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    self.fields["estate"].required = True
+
+            return SecretaryMeetingForm
+        return form
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if object_id:
@@ -731,6 +781,11 @@ class MeetingAdmin(ScopedModelAdmin):
                 extra_context.update(
                     self._page_context(request, meeting, extra_context.get("forum_rows"))
                 )
+                retry = extra_context.get("outcome_retry")
+                if retry:
+                    for item in extra_context["agenda"]:
+                        if str(item["appeal"].pk) == retry["appeal"]:
+                            item["retry"] = retry
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _forum_rows(self, request, meeting, data=None):
@@ -796,9 +851,14 @@ class MeetingAdmin(ScopedModelAdmin):
             messages.error(
                 request,
                 _("Please fill in the outcome correctly: %(errors)s")
-                % {"errors": "; ".join(" ".join(e) for e in form.errors.values())},
+                % {
+                    "errors": "; ".join(
+                        f"{form.fields[name].label or name}: {' '.join(errors)}"
+                        for name, errors in form.errors.items()
+                    )
+                },
             )
-            return redirect(page)
+            return self._meeting_again(request, meeting, request.POST)
         data = form.cleaned_data
         appeal = appeals_for(request.user).filter(pk=data["appeal"]).first()
         if appeal is None:
@@ -808,6 +868,7 @@ class MeetingAdmin(ScopedModelAdmin):
             self._record_outcome(request, meeting, appeal, data)
         except services.MoveRefused as refused:
             messages.error(request, f"{appeal.display_code}: {refused.message}")
+            return self._meeting_again(request, meeting, request.POST)
         else:
             appeal.refresh_from_db()
             messages.success(
@@ -904,6 +965,29 @@ class MeetingAdmin(ScopedModelAdmin):
         )
         return redirect(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
 
+    def _meeting_again(self, request, meeting, typed):
+        """The meeting page again, the outcome form refilled with what was typed."""
+        request.method = "GET"
+        retry = {
+            "appeal": str(typed.get("appeal", "")),
+            "outcome": typed.get("outcome", ""),
+            "data": {
+                k: typed.get(k, "")
+                for k in (
+                    "department",
+                    "public_note",
+                    "eligible",
+                    "present",
+                    "votes_for",
+                    "votes_against",
+                    "abstain",
+                )
+            },
+        }
+        return self.changeform_view(
+            request, str(meeting.pk), extra_context={"outcome_retry": retry}
+        )
+
     def _render_with_rows(self, request, meeting, rows):
         request.method = "GET"  # show the page, with the lines as typed
         extra = {"forum_rows": rows}
@@ -926,7 +1010,7 @@ class MeetingAdmin(ScopedModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         meeting = self._meeting_or_404(request, object_id)
         page = reverse("admin:meetings_meeting_change", args=[meeting.pk])
-        ids = [i for i in request.POST.getlist("appeals") if i.isdigit()]
+        ids = [i for i in request.POST.getlist("appeals") if re.fullmatch(r"[0-9]{1,12}", i)]
         added = 0
         for appeal in appeals_for(request.user).filter(pk__in=ids):
             try:

@@ -371,6 +371,7 @@ def _seed_guangda(community, categories, departments, now):
     )
 
     # Handled, resolved and visited.
+    services.appeal_close_duplicate(appeal=a["light-again"], original=a["light"], by=staff)
     services.appeal_report_fix(appeal=a["light"], by=staff, public_note="已更换为声控LED灯。")
     services.appeal_record_return_visit(
         appeal=a["light"],
@@ -381,7 +382,6 @@ def _seed_guangda(community, categories, departments, now):
         satisfaction="satisfied",
         note="居民表示满意",
     )
-    services.appeal_close_duplicate(appeal=a["light-again"], original=a["light"], by=staff)
     services.appeal_report_fix(appeal=a["parking"], by=staff, public_note="已施划禁停线。")
     services.appeal_department_accept(appeal=a["leak"], by=staff, public_note="住建局已受理。")
     services.appeal_department_send_back(

@@ -11,9 +11,10 @@ logger = logging.getLogger(__name__)
 
 def client_ip(request) -> str:
     if settings.USE_X_FORWARDED_FOR:
+        # The entry our own proxy appended, not the ones the client may have sent along.
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

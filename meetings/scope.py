@@ -1,6 +1,6 @@
 """The scope gate for appeals and meetings (see branches.scope)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from branches.scope import VIEW, estate_scoped, may, register_gate, staff_scope
 
@@ -12,8 +12,8 @@ def appeals_for(user) -> QuerySet[Appeal]:
 
 
 def meetings_for(user) -> QuerySet[Meeting]:
-    """Meetings of the user's place; a secretary also sees its community's whole-community
-    meetings, where its estate's appeals may be on the agenda."""
+    """Meetings of the user's place. A secretary sees its estate's meetings only: a
+    whole-community meeting's agenda carries other estates' appeals."""
     meetings = Meeting.objects.all()
     if not may(user, VIEW, Meeting):
         return meetings.none()
@@ -21,9 +21,7 @@ def meetings_for(user) -> QuerySet[Meeting]:
         return meetings
     scope = staff_scope(user)
     if scope.estate_id:
-        return meetings.filter(
-            Q(estate=scope.estate_id) | Q(estate__isnull=True, community=scope.estate.community_id)
-        )
+        return meetings.filter(estate=scope.estate_id)
     if scope.community_id:
         return meetings.filter(community=scope.community_id)
     return meetings.filter(community__town=scope.town_id)

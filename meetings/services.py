@@ -291,6 +291,8 @@ def _apply(
     now: datetime | None = None,
 ) -> Appeal:
     move = MOVES[move_name]
+    if move_name == "acknowledge" and appeal.acknowledged_at is not None:
+        raise MoveRefused(_("This appeal is already acknowledged."))
     if appeal.status not in move.sources:
         raise MoveRefused(
             _("“%(move)s” is not possible while the appeal is %(status)s.")
@@ -534,13 +536,16 @@ def appeal_close_duplicate(
 ) -> Appeal:
     if original.pk == appeal.pk:
         raise MoveRefused(_("An appeal cannot be a duplicate of itself."))
+    if not original.is_open:
+        raise MoveRefused(_("The original appeal is closed: handle this one on its own instead."))
     if not in_scope(appeals_for, by, original):
         raise MoveRefused(_("No appeal with that code in your area."))
     return _apply(
         "close_duplicate",
         appeal,
         by=by,
-        public_note=_("Handled together with appeal %(code)s.") % {"code": original.display_code},
+        # Never the original's code: it is another resident's key to their appeal.
+        public_note=_("Handled together with an earlier appeal about the same problem."),
         internal_note=internal_note,
         changes={"duplicate_of": original},
     )
@@ -817,6 +822,8 @@ def appeal_extend_due(*, appeal: Appeal, by, until: datetime, reason: str) -> Ap
         raise MoveRefused(
             _("The new due date must be later than the current one and in the future.")
         )
+    if until > timezone.now() + timedelta(days=366):
+        raise MoveRefused(_("Extend by a year at most."))
     fields = _with_next_due(appeal, {field: until})
     if field == "return_visit_due_at":
         fields.update(reminder_columns(until))
@@ -850,6 +857,8 @@ class MeetingRefused(MoveRefused):
 
 
 def meeting_add_to_agenda(*, meeting: Meeting, appeal: Appeal, by) -> None:
+    if not may(by, CHANGE, Meeting):
+        raise MeetingRefused(_("You cannot change this meeting."))
     if meeting.is_closed:
         raise MeetingRefused(_("This meeting is closed."))
     if not appeal.is_open:

@@ -1,5 +1,7 @@
 """The residents' pages: file an appeal, follow it, withdraw it, answer the return visit."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -17,6 +19,7 @@ from .queries import NEXT_STEP, appeal_by_code, public_status, public_timeline
 from .services import MoveRefused, appeal_record_return_visit, appeal_submit, appeal_withdraw
 from .tracking import format_code, normalize_code
 
+ID = re.compile(r"[0-9]{1,9}")
 SUBMIT_WINDOW = 60 * 60
 TRACK_WINDOW = 10 * 60
 
@@ -25,9 +28,9 @@ def _preselected(request) -> dict:
     """?estate=<id>&building=<id> from a poster's QR code; anything else is ignored."""
     initial = {}
     estate, building = request.GET.get("estate", ""), request.GET.get("building", "")
-    if estate.isdigit():
+    if ID.fullmatch(estate):
         initial["estate"] = int(estate)
-    if building.isdigit():
+    if ID.fullmatch(building):
         found = (
             Building.objects.filter(pk=int(building)).values_list("estate_id", flat=True).first()
         )
@@ -40,7 +43,10 @@ def _preselected(request) -> dict:
 @require_http_methods(["GET", "POST"])
 def appeal_new(request):
     if request.method == "POST":
-        size = int(request.META.get("CONTENT_LENGTH") or 0)
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
         if size > settings.APPEAL_MAX_REQUEST_BYTES:
             return render(request, "meetings/too_large.html", status=413)
         if ratelimit.used("submit", request) >= settings.APPEAL_SUBMIT_LIMIT:
@@ -72,6 +78,9 @@ def appeal_new(request):
 
 
 def appeal_submitted(request, code):
+    limited = _track_limited(request)
+    if limited:
+        return limited
     appeal = appeal_by_code(code)
     if appeal is None:
         raise Http404
@@ -117,7 +126,8 @@ def track_detail(request, code):
         action = request.POST.get("action")
         try:
             if action == "withdraw":
-                appeal_withdraw(appeal=appeal, note=request.POST.get("note", "")[:500])
+                note = request.POST.get("note", "").replace("\x00", "")[:500]
+                appeal_withdraw(appeal=appeal, note=note)
                 messages.success(request, _("Your appeal is withdrawn."))
                 return redirect(reverse("track_detail", args=[appeal.display_code]))
             if action == "answer":

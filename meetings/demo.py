@@ -11,6 +11,7 @@ from django.utils import timezone
 from branches.models import Community, Estate
 
 from . import services
+from .notifications import reminder_times
 from .models import Appeal, AppealCategory, Department, Meeting, MeetingType
 
 DEPARTMENTS = [
@@ -383,6 +384,13 @@ def _seed_guangda(community, categories, departments, now):
         note="居民表示满意",
     )
     services.appeal_report_fix(appeal=a["parking"], by=staff, public_note="已施划禁停线。")
+    # Fixed four days ago: its return visit is a day late, so `run_sweeps` has reminders.
+    fixed = now - timedelta(days=4)
+    due = fixed + timedelta(days=3)
+    Appeal.objects.filter(pk=a["parking"].pk).update(
+        resolved_at=fixed, return_visit_due_at=due, next_due_at=due,
+        next_reminder_at=reminder_times(due)[0],
+    )
     services.appeal_department_accept(appeal=a["leak"], by=staff, public_note="住建局已受理。")
     services.appeal_department_send_back(
         appeal=a["noise-site"], by=staff, reason="工地夜间施工已办理许可，请社区协调施工时间。"

@@ -95,7 +95,9 @@ def worker(transactional_db, tmp_path):
     )
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = broker, False
-    app._pool = None  # publish with the broker set above
+    # Even eager tasks take a producer from the pool: drop the pools made for the old broker.
+    app._pool = None
+    app.amqp._producer_pool = None
     try:
         deadline = time.monotonic() + 60
         while "ready." not in (tmp_path / "worker.log").read_text():
@@ -106,6 +108,7 @@ def worker(transactional_db, tmp_path):
     finally:
         app.conf.broker_url, app.conf.task_always_eager = saved
         app._pool = None
+        app.amqp._producer_pool = None
         process.terminate()
         process.wait(timeout=30)
         log.close()

@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default: DEBUG on, SQLite, eager tasks (unless the environment says otherwise).
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint format messages
+.PHONY: install run test lint format messages bench
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,11 @@ messages: $(INSTALLED)
 	DEBUG=true $(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --no-obsolete --no-location
 	$(PY) locale/apply_translations.py
 	DEBUG=true $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
+
+# Figures for the appeals list at scale (needs PostgreSQL: BENCH_DATABASE_URL; N appeals).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/governance_bench
+N ?= 1000000
+bench: $(INSTALLED)
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_demo
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_appeals_list.py $(N)

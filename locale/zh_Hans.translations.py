@@ -469,4 +469,5 @@ ZH = {
     "The original appeal is closed: handle this one on its own instead.": "原诉求已关闭，请单独办理这件诉求。",
     "Handled together with an earlier appeal about the same problem.": "与此前反映同一问题的诉求合并办理。",
     "Extend by a year at most.": "最多延长一年。",
+    "more than %(n)s appeals: filter to narrow them down": "超过%(n)s件诉求：请用筛选缩小范围",
 }

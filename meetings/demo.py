@@ -11,8 +11,8 @@ from django.utils import timezone
 from branches.models import Community, Estate
 
 from . import services
-from .notifications import reminder_times
 from .models import Appeal, AppealCategory, Department, Meeting, MeetingType
+from .notifications import reminder_times
 
 DEPARTMENTS = [
     ("县住房和城乡建设局", "county", "zjj@changsha-county.example.cn"),
@@ -388,7 +388,9 @@ def _seed_guangda(community, categories, departments, now):
     fixed = now - timedelta(days=4)
     due = fixed + timedelta(days=3)
     Appeal.objects.filter(pk=a["parking"].pk).update(
-        resolved_at=fixed, return_visit_due_at=due, next_due_at=due,
+        resolved_at=fixed,
+        return_visit_due_at=due,
+        next_due_at=due,
         next_reminder_at=reminder_times(due)[0],
     )
     services.appeal_department_accept(appeal=a["leak"], by=staff, public_note="住建局已受理。")

@@ -51,10 +51,17 @@ def fill(n: int) -> None:
         status = Status.CLOSED if closed else rng.choice(statuses)
         batch.append(
             Appeal(
-                code=new_code(), estate=rng.choice(estates), category=rng.choice(categories),
-                title=f"基准测试诉求 {i}", description="…", source="web_form",
-                contact_name="测试", contact_phone=f"139{i:08d}"[:11], status=status,
-                closure_reason="solved" if closed else "", created_at=created,
+                code=new_code(),
+                estate=rng.choice(estates),
+                category=rng.choice(categories),
+                title=f"基准测试诉求 {i}",
+                description="…",
+                source="web_form",
+                contact_name="测试",
+                contact_phone=f"139{i:08d}"[:11],
+                status=status,
+                closure_reason="solved" if closed else "",
+                created_at=created,
                 closed_at=created + timedelta(days=5) if closed else None,
                 next_due_at=None if closed else created + timedelta(days=7),
             )
@@ -90,10 +97,11 @@ def main():
     sample = Appeal.objects.filter(estate__community__name="光达社区").order_by("-pk").first()
     base = "/admin/meetings/appeal/"
     measure(staff, "list, first page", base)
-    measure(staff, "list, page 50", base + "?p=50")
+    measure(staff, "list, page 30", base + "?p=30")
     measure(staff, "list, overdue", base + "?overdue=yes")
     measure(staff, "list, status in progress", base + "?status__exact=in_progress")
-    measure(staff, "list, sorted by next due", base + "?o=6")
+    measure(staff, "list, sorted by next due", base + "?o=5")
+    measure(staff, "list, oldest first", base + "?o=4")
     measure(staff, "search by code", base + f"?q={sample.display_code}")
     measure(staff, "search by phone", base + f"?q={sample.contact_phone or '13900000000'}")
     measure(staff, "search by title words", base + "?q=楼道灯")

@@ -237,3 +237,18 @@ def test_a_duplicate_is_closed_against_its_original(client, world, new_appeal):
     assert (copy.closure_reason, copy.duplicate_of) == ("duplicate", original)
     html = client.get(page_of(original)).content.decode()
     assert copy.display_code in html  # linked appeals
+
+
+def test_the_list_never_counts_past_its_cap(client, world, new_appeal, monkeypatch):
+    from meetings.admin import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
+    for i in range(5):
+        new_appeal(title=f"第{i}件", contact_phone=f"1390000000{i}")
+    client.force_login(world.staff_a)
+    html = client.get(LIST).content.decode()
+    assert "超过3件诉求" in html or "more than 3 appeals" in html
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST)
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 4" in sql for sql in counts if "meetings_appeal" in sql)

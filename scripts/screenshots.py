@@ -6,6 +6,7 @@ at before shipping. Needs a running site (make run) and Debian's chromium.
 Pages are paths; those under /admin/ are taken logged in as `guangda` (demo-2026).
 Writes screenshots/<name>-<lang>-<width>.png."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 PAGES = sys.argv[2:] or ["/", "/accounts/login/", "/admin/", "/admin/branches/member/"]
-USER = ("guangda", "demo-2026")
+USER = (os.environ.get("SHOT_USER", "guangda"), "demo-2026")
 FULL = False  # the first screen is what a user judges a page by
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 

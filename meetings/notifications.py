@@ -238,7 +238,9 @@ def _send_reminder_step(appeal, step_index: int) -> list[int]:
         "days_overdue": max(0, (timezone.now() - appeal.return_visit_due_at).days),
     }
     ids = []
-    stamp = int(appeal.resolved_at.timestamp()) if appeal.resolved_at else 0
+    # Once per step for this due date: a new due date (extended, or resolved again after a
+    # reopening) starts the reminders afresh.
+    stamp = int(appeal.return_visit_due_at.timestamp())
     for user in _reminder_recipients(appeal, step):
         message = _staff_message(
             kind,

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Appeal, Notification, Status
@@ -139,3 +140,24 @@ def test_reminders_appear_in_the_staff_inbox_after_run_sweeps(client, world, res
     assert 'id="unread-notifications"' in html and "1" in html
     listing = client.get("/admin/meetings/notification/?unread=yes").content.decode()
     assert resolved.display_code in listing
+
+
+@ALL_DAY
+def test_extending_the_return_visit_starts_the_reminders_afresh(client, world, resolved):
+    due_in_the_past(resolved, due=just_after_midnight_tomorrow())
+    assert sweep_return_visit_reminders() == 1
+    client.force_login(world.staff_a)
+    later = (timezone.localdate() + timedelta(days=2)).isoformat()
+    client.post(
+        reverse("admin:meetings_appeal_act", args=[resolved.pk, "extend"]),
+        {"extend-until": later, "extend-reason": "居民出差"},
+    )
+    resolved.refresh_from_db()
+    assert timezone.localtime(resolved.return_visit_due_at).date().isoformat() == later
+    assert resolved.visit_reminder_step == 0
+    assert sweep_return_visit_reminders() == 0  # not the day before the new date yet
+    assert reminders(resolved).count() == 1
+    # a day later, the day before the new date: reminded again, for the new date
+    Appeal.objects.filter(pk=resolved.pk).update(next_reminder_at=timezone.now())
+    assert sweep_return_visit_reminders() == 1
+    assert reminders(resolved).count() == 2

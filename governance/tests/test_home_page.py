@@ -40,3 +40,8 @@ def test_admin_is_titled_for_the_product(client, world):
     html = client.get("/admin/").content.decode()
     assert "三个五" in html or "Three Fives" in html
     assert "Django" not in html.split("<body")[1].split("</header>")[0]
+
+
+def test_home_leads_residents_to_the_form_and_the_tracking_page(client, db):
+    html = client.get("/").content.decode()
+    assert 'href="/appeals/new/"' in html and 'href="/appeals/track/"' in html

@@ -178,7 +178,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
-    "socket_timeout": 5,
+    "socket_timeout": 1,
     "max_retries": 0,
     # Longer than any task runs: a task is handed to another worker only if its worker died.
     "visibility_timeout": 3600,
@@ -217,7 +217,7 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sms-outbox.json
 # The address of the site in messages (links in texts and e-mails).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Delivery attempts of one e-mail or text message before it is left failed.
-NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 # Hearing: quorum when present >= QUORUM x eligible; passed when for > MAJORITY x present.
 HEARING_QUORUM = env.str("HEARING_QUORUM", default="2/3")
 HEARING_MAJORITY = env.str("HEARING_MAJORITY", default="1/2")

@@ -470,4 +470,6 @@ ZH = {
     "Handled together with an earlier appeal about the same problem.": "与此前反映同一问题的诉求合并办理。",
     "Extend by a year at most.": "最多延长一年。",
     "more than %(n)s appeals: filter to narrow them down": "超过%(n)s件诉求：请用筛选缩小范围",
+    "Appeal referred to you: No.%(number)s %(title)s": "转交诉求：第%(number)s号 %(title)s",
+    "Dear %(name)s: the appeal No.%(number)s “%(title)s” from %(estate)s (%(community)s) is referred to you. Please handle it by %(due)s, and tell the community whether you accept it.": "%(name)s：%(community)s%(estate)s的第%(number)s号诉求“%(title)s”已转交贵单位，请于%(due)s前办理，并告知社区是否接收。",
 }

@@ -8,13 +8,15 @@ message has a dedupe key, so whatever runs twice, a message exists (and goes out
 
 import calendar
 import logging
+import re
+import time as time_module
 from datetime import datetime, time, timedelta
 
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,9 +26,11 @@ from branches.models import StaffRole
 
 from .models import (
     Appeal,
+    AppealEvent,
     AppealPhoto,
     Notification,
     RetentionRun,
+    ReturnVisit,
     Status,
 )
 from .sms import send_sms
@@ -62,13 +66,16 @@ def _enqueue(ids: list[int]) -> None:
     """Hand the messages to Celery by task name (no import of the tasks module). A broker
     that does not answer is logged and left to the sweep."""
     task = current_app.tasks[DELIVER_TASK]
-    for pk in ids:
+    for done, pk in enumerate(ids):
         try:
             task.apply_async((pk,), retry=False)
         except Exception:  # noqa: BLE001 - any broker failure: the sweep delivers it later
             logger.warning(
-                "could not enqueue notification %s; the sweep will send it", pk, exc_info=True
+                "could not enqueue notifications %s; the sweep will send them",
+                ids[done:],
+                exc_info=True,
             )
+            return  # the broker is down: one timeout, not one per message
 
 
 def enqueue_deliveries(ids: list[int]) -> None:
@@ -176,13 +183,13 @@ STEPS = ["day_before", "due_day", "to_secretary", "to_staff"]
 
 
 def reminder_times(due: datetime) -> list[datetime]:
-    """When each reminder step falls due, for a return visit due at `due`."""
-    start_of_due_day = timezone.make_aware(
-        datetime.combine(timezone.localtime(due).date(), time.min)
-    )
+    """When each reminder step falls due, for a return visit due at `due`: the start of
+    working hours the day before and on the due day, then the two escalations."""
+    day = timezone.localtime(due).date()
+    start = time(settings.WORKING_HOURS_START % 24)
     return [
-        due - timedelta(days=1),
-        start_of_due_day,
+        timezone.make_aware(datetime.combine(day - timedelta(days=1), start)),
+        timezone.make_aware(datetime.combine(day, start)),
         due + timedelta(days=settings.APPEAL_ESCALATE_SECRETARY_DAYS),
         due + timedelta(days=settings.APPEAL_ESCALATE_STAFF_DAYS),
     ]
@@ -272,12 +279,16 @@ def sweep_return_visit_reminders(now: datetime | None = None, limit: int = 500) 
             Appeal.objects.filter(pk=appeal.pk).update(next_reminder_at=None)
             continue
         times = reminder_times(appeal.return_visit_due_at)
+        # Only the latest step that has fallen due: after a pause (the sweep stopped, or a
+        # night) "due tomorrow" is not sent once it is already due today.
+        while step + 1 < len(times) and times[step + 1] <= now:
+            step += 1
         following = times[step + 1] if step + 1 < len(times) else None
         with transaction.atomic():
             won = Appeal.objects.filter(
                 pk=appeal.pk,
                 status=Status.RESOLVED,
-                visit_reminder_step=step,
+                visit_reminder_step=appeal.visit_reminder_step,
                 next_reminder_at=appeal.next_reminder_at,
             ).update(visit_reminder_step=step + 1, next_reminder_at=following)
             if not won:
@@ -347,7 +358,13 @@ def sweep_digests(now: datetime | None = None) -> int:
                 emails=department.emails,
                 appeal=None,
                 dedupe_key=f"digest:{day}:department:{department.pk}",
-                context={"appeals": appeals, "day": day, "site": settings.SITE_URL},
+                # never the tracking codes: they are the residents' keys to their appeals
+                context={
+                    "appeals": appeals,
+                    "day": day,
+                    "site": settings.SITE_URL,
+                    "for_department": True,
+                },
             )
             ids.append(message.pk if message else None)
         enqueue_deliveries(ids)
@@ -382,6 +399,7 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
             channel__in=[Notification.Channel.EMAIL, Notification.Channel.SMS],
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
         .update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
     )
     if not claimed:
@@ -405,9 +423,19 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         )
         logger.warning("notification %s: delivery failed (%s)", message.pk, error)
         raise DeliveryFailed(str(error)) from error
-    Notification.objects.filter(pk=message.pk).update(
-        delivered_at=timezone.now(), claimed_until=None, last_error=""
-    )
+    # It went out: record that, trying again if the database hiccups, so that the lease
+    # running out does not send it a second time.
+    for attempt in range(3):
+        try:
+            Notification.objects.filter(pk=message.pk).update(
+                delivered_at=timezone.now(), claimed_until=None, last_error=""
+            )
+            break
+        except DatabaseError:
+            if attempt == 2:
+                logger.exception("notification %s sent but not marked delivered", message.pk)
+                raise
+            time_module.sleep(0.5 * (attempt + 1))
     return True
 
 
@@ -448,6 +476,29 @@ def months_before(now: datetime, months: int) -> datetime:
     return local.replace(year=year, month=month0 + 1, day=day)
 
 
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def _scrub(text: str) -> str:
+    return MOBILE_IN_TEXT.sub("1**********", text)
+
+
+def _scrub_phone_numbers(appeal_ids) -> None:
+    """Mobile numbers typed into free text (a description, a note, a message that quoted
+    it) go with the contact details."""
+    for model, fields in (
+        (Appeal, ["description", "title"]),
+        (AppealEvent, ["public_note", "internal_note"]),
+        (ReturnVisit, ["note"]),
+        (Notification, ["text", "html", "subject"]),
+    ):
+        key = "pk__in" if model is Appeal else "appeal__in"
+        for row in model.objects.filter(**{key: appeal_ids}).only("pk", *fields).iterator():
+            changed = {f: _scrub(getattr(row, f)) for f in fields}
+            if any(changed[f] != getattr(row, f) for f in fields):
+                model.objects.filter(pk=row.pk).update(**changed)
+
+
 def appeals_anonymise_closed(now: datetime | None = None) -> RetentionRun:
     """Erase the contact details of appeals closed more than the retention period ago (the
     period the form's consent text quotes), and remove their photos; the appeals themselves,
@@ -475,6 +526,7 @@ def appeals_anonymise_closed(now: datetime | None = None) -> RetentionRun:
         Notification.objects.filter(appeal__in=ids, channel=Notification.Channel.SMS).update(
             address="", recipient_name=""
         )
+        _scrub_phone_numbers(ids)
         return RetentionRun.objects.create(
             ran_at=now,
             closed_before=cutoff,

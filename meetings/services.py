@@ -302,7 +302,10 @@ def _apply(
     now = now or timezone.now()
     target = move.target or appeal.status
     fields = {"status": target, **(changes or {})}
-    if target == Status.CLOSED:
+    # Clocks start on entering a status; a move that keeps the status (acknowledge) starts none.
+    if move.target is None:
+        pass
+    elif target == Status.CLOSED:
         fields.update(closure_reason=move.closure, closed_at=now)
     elif target == Status.RESOLVED:
         fields.update(resolved_at=now, return_visit_due_at=now + _days("APPEAL_RETURN_VISIT_DAYS"))
@@ -319,9 +322,9 @@ def _apply(
     ):
         fields.setdefault("handling_due_at", now + _days("APPEAL_HANDLING_DAYS"))
     fields = _with_next_due(appeal, fields)
-    if target == Status.RESOLVED:
+    if move.target == Status.RESOLVED:
         fields.update(reminder_columns(fields["return_visit_due_at"]))
-    elif appeal.status == Status.RESOLVED:
+    elif appeal.status == Status.RESOLVED and target != Status.RESOLVED:
         fields.update(reminder_columns(None))
 
     guard = {"acknowledged_at__isnull": True} if move_name == "acknowledge" else {}
@@ -358,7 +361,7 @@ def _notify(appeal: Appeal, move_name: str, previous_status: str, now: datetime)
     stamp = str(int(now.timestamp()))
     if move_name == "acknowledge":
         notify_resident(appeal, "acknowledged", stamp=stamp)
-    elif appeal.status == Status.RESOLVED:
+    elif appeal.status == Status.RESOLVED and previous_status != Status.RESOLVED:
         notify_resident(appeal, "resolved", stamp=stamp)
     elif appeal.status == Status.CLOSED and move_name != "withdraw":
         notify_resident(appeal, "closed", stamp=stamp)

@@ -5,16 +5,16 @@ from celery import shared_task
 from . import notifications
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, ignore_result=True)
-def deliver_notification(self, notification_id: int) -> bool:
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_notification(notification_id: int) -> bool:
     """Send one e-mail or text message. Safe to run twice: the claim in the service lets
-    only one run send it."""
+    only one run send it. A failure is recorded with the time to try again (backing off,
+    up to NOTIFICATION_MAX_ATTEMPTS); the five-minute sweep makes that retry, so there is
+    one retry schedule, kept in the database."""
     try:
         return notifications.notification_deliver(notification_id=notification_id)
-    except notifications.DeliveryFailed as error:
-        if self.request.is_eager:
-            return False  # in-process: the sweep retries at the recorded time
-        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
+    except notifications.DeliveryFailed:
+        return False
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -78,7 +78,11 @@ def test_the_department_is_told_when_an_appeal_is_referred(
     with commit():
         appeal_route(appeal=appeal, to="refer", by=world.secretary_a1, department=department)
     assert [m.to for m in mailoutbox] == [["zjj@example.cn"]]
-    assert appeal.display_code in mailoutbox[0].subject
+    mail = mailoutbox[0]
+    assert str(appeal.pk) in mail.subject and appeal.title in mail.subject
+    # the tracking code is the resident's key: it never leaves for outside departments
+    assert appeal.code not in mail.subject + mail.body + mail.alternatives[0][0]
+    assert appeal.display_code not in mail.body
 
 
 def test_running_the_task_twice_sends_once(world, new_appeal):
@@ -120,6 +124,33 @@ def test_a_failed_email_is_recorded(world, new_appeal, department):
         deliver_notification.apply(args=[message.pk])
     message.refresh_from_db()
     assert "smtp refused" in message.last_error and message.delivered_at is None
+
+
+@override_settings(NOTIFICATION_MAX_ATTEMPTS=2)
+def test_no_delivery_past_the_attempts_however_it_is_asked(world, new_appeal):
+    appeal = new_appeal()
+    appeal_acknowledge(appeal=appeal, by=world.staff_a)
+    message = Notification.objects.get(channel="sms")
+    Notification.objects.filter(pk=message.pk).update(attempts=2)
+    assert deliver_notification.apply(args=[message.pk]).get() is False
+    assert MemoryBackend.outbox == []
+
+
+def test_a_dead_broker_costs_one_timeout_not_one_per_message(world, new_appeal):
+    from celery import current_app
+
+    from meetings.notifications import _enqueue
+
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise ConnectionError("broker down")
+
+    task = current_app.tasks["meetings.tasks.deliver_notification"]
+    with mock.patch.object(task, "apply_async", side_effect=refuse):
+        _enqueue([1, 2, 3, 4])
+    assert len(calls) == 1
 
 
 @override_settings(NOTIFICATION_MAX_ATTEMPTS=2)
@@ -168,7 +199,8 @@ def test_one_digest_per_recipient_per_day(world, new_appeal, department):
     handler = digests.get(user=world.staff_a)
     assert first.display_code in handler.text and second.display_code not in handler.text
     dept = digests.get(recipient_name=department.name)
-    assert referred.display_code in dept.text and first.display_code not in dept.text
+    assert f"No.{referred.pk}" in dept.text and f"No.{first.pk}" not in dept.text
+    assert referred.display_code not in dept.text + dept.html
 
 
 def test_no_digest_outside_working_hours(world, new_appeal):

@@ -65,3 +65,33 @@ def test_months_before_keeps_the_month_end():
     march_31 = timezone.make_aware(datetime(2026, 3, 31, 10, 0))
     assert months_before(march_31, 1).date().isoformat() == "2026-02-28"
     assert months_before(march_31, 24).date().isoformat() == "2024-03-31"
+
+
+@override_settings(APPEAL_CONTACT_RETENTION_MONTHS=24)
+def test_phone_numbers_typed_into_texts_go_too(world, new_appeal, department):
+    from django.utils import timezone
+
+    from meetings.models import AppealEvent, Notification, ReturnVisit
+    from meetings.services import appeal_route
+
+    appeal = new_appeal(description="请打13812345678找我，或者打我儿子的 13987654321。")
+    appeal_route(
+        appeal=appeal,
+        to="refer",
+        by=world.secretary_a1,
+        department=department,
+        internal_note="居民说白天打 13812345678",
+    )
+    ReturnVisit.objects.create(
+        appeal=appeal, channel="phone", reached=False, note="打13812345678无人接"
+    )
+    closed_at(appeal, months_before(timezone.now(), 25))
+    appeals_anonymise_closed()
+    appeal.refresh_from_db()
+    texts = [appeal.description]
+    texts += [e.internal_note for e in AppealEvent.objects.filter(appeal=appeal)]
+    texts += [v.note for v in ReturnVisit.objects.filter(appeal=appeal)]
+    texts += [n.text + n.html for n in Notification.objects.filter(appeal=appeal)]
+    joined = " ".join(texts)
+    assert "13812345678" not in joined and "13987654321" not in joined
+    assert "请打" in appeal.description  # the rest of the text stays

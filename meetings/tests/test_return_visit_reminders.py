@@ -10,8 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Appeal, Notification, Status
-from meetings.notifications import STEPS, reminder_times, sweep_return_visit_reminders
-from meetings.services import appeal_record_return_visit, appeal_report_fix, appeal_route
+from meetings.notifications import reminder_times, sweep_return_visit_reminders
+from meetings.services import (
+    appeal_acknowledge,
+    appeal_record_return_visit,
+    appeal_report_fix,
+    appeal_route,
+)
 
 ALL_DAY = override_settings(WORKING_HOURS_START=0, WORKING_HOURS_END=24)
 
@@ -42,9 +47,12 @@ def reminders(appeal):
     return Notification.objects.filter(appeal=appeal, kind__startswith="visit_")
 
 
-def test_resolving_sets_the_first_reminder_the_day_before_the_due_date(resolved):
+def test_resolving_sets_the_first_reminder_the_morning_before_the_due_date(resolved):
     resolved.refresh_from_db()
-    assert resolved.next_reminder_at == resolved.return_visit_due_at - timedelta(days=1)
+    first = timezone.localtime(resolved.next_reminder_at)
+    due = timezone.localtime(resolved.return_visit_due_at)
+    assert first.date() == due.date() - timedelta(days=1)
+    assert (first.hour, first.minute) == (9, 0)  # when working hours start
     assert resolved.visit_reminder_step == 0
 
 
@@ -68,20 +76,48 @@ def test_the_day_before_reminds_the_handler_once(world, resolved):
 
 @ALL_DAY
 def test_every_step_once_to_handler_then_secretary_then_community_staff(world, resolved):
-    resolved.handler = world.staff_a
     Appeal.objects.filter(pk=resolved.pk).update(handler=world.staff_a)
-    due_in_the_past(resolved, 5)  # overdue by 5 days: every step has fallen due
-    for _ in range(len(STEPS) + 2):
-        sweep_return_visit_reminders()
+    due = timezone.now() - timedelta(days=5)
+    due_in_the_past(resolved, due=due)
+    # the sweep as it runs through the days: a minute after each step falls due, twice
+    for when in reminder_times(due):
+        for _ in range(2):
+            sweep_return_visit_reminders(now=when + timedelta(minutes=1))
     sent = list(reminders(resolved).order_by("pk").values_list("kind", "user__username"))
     assert sent == [
-        ("visit_reminder", "guangda"),  # day before, to the handler
-        ("visit_reminder", "guangda"),  # due day, to the handler
+        ("visit_reminder", "guangda"),  # the day before, to the handler
+        ("visit_reminder", "guangda"),  # the due day, to the handler
         ("visit_escalation", "xinducheng"),  # +2 days: the branch secretary
         ("visit_escalation", "guangda"),  # +4 days: community staff
     ]
     resolved.refresh_from_db()
     assert resolved.next_reminder_at is None
+
+
+@ALL_DAY
+def test_after_a_pause_only_the_step_due_now_is_sent(world, resolved):
+    due_in_the_past(resolved, 3)  # the sweep was down: day before, due day, +2 all passed
+    assert sweep_return_visit_reminders() == 1
+    assert sweep_return_visit_reminders() == 0
+    assert list(reminders(resolved).values_list("kind", "user__username")) == [
+        ("visit_escalation", "xinducheng")
+    ]
+
+
+@ALL_DAY
+def test_acknowledging_a_resolved_appeal_changes_no_clock(world, resolved):
+    due_in_the_past(resolved, 5)
+    sweep_return_visit_reminders()
+    resolved.refresh_from_db()
+    before = (resolved.resolved_at, resolved.return_visit_due_at, resolved.visit_reminder_step)
+    appeal_acknowledge(appeal=resolved, by=world.staff_a)
+    resolved.refresh_from_db()
+    assert (
+        resolved.resolved_at,
+        resolved.return_visit_due_at,
+        resolved.visit_reminder_step,
+    ) == before
+    assert sweep_return_visit_reminders() == 0
 
 
 @ALL_DAY

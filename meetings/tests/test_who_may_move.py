@@ -134,3 +134,13 @@ def test_declining_needs_a_reason_the_resident_reads(world, new_appeal):
         appeal_decline(appeal=appeal, by=world.secretary_a1, reason="  ")
     appeal_decline(appeal=appeal, by=world.secretary_a1, reason="属于物业合同纠纷，请联系物业")
     assert appeal.closure_reason == "declined"
+
+
+def test_acknowledging_late_starts_no_clock_again(world, new_appeal, department):
+    appeal = new_appeal()
+    appeal_route(appeal=appeal, to="refer", by=world.secretary_a1, department=department)
+    appeal.refresh_from_db()
+    handling_due = appeal.handling_due_at
+    appeal_acknowledge(appeal=appeal, by=world.staff_a)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.REFERRED and appeal.handling_due_at == handling_due

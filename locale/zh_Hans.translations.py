@@ -472,4 +472,5 @@ ZH = {
     "more than %(n)s appeals: filter to narrow them down": "超过%(n)s件诉求：请用筛选缩小范围",
     "Appeal referred to you: No.%(number)s %(title)s": "转交诉求：第%(number)s号 %(title)s",
     "Dear %(name)s: the appeal No.%(number)s “%(title)s” from %(estate)s (%(community)s) is referred to you. Please handle it by %(due)s, and tell the community whether you accept it.": "%(name)s：%(community)s%(estate)s的第%(number)s号诉求“%(title)s”已转交贵单位，请于%(due)s前办理，并告知社区是否接收。",
+    "phone call": "电话",
 }

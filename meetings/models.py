@@ -90,7 +90,7 @@ class Source(models.TextChoices):
     WEB_FORM = "web_form", _("web form")
     FORUM = "forum", _("public sentiment forum")
     BUILDING_GROUP = "building_group", _("building group")
-    PHONE = "phone", _("phone")
+    PHONE = "phone", _("phone call")
     HOME_VISIT = "home_visit", _("home visit")
     SURVEY = "survey", _("survey")
 
@@ -387,7 +387,7 @@ class HearingVote(models.Model):
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", _("phone")
+    PHONE = "phone", _("phone call")
     HOME_VISIT = "home_visit", _("home visit")
     ONLINE_GROUP = "online_group", _("online group")
     IN_PERSON = "in_person", _("in person")

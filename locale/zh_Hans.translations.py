@@ -473,4 +473,7 @@ ZH = {
     "Appeal referred to you: No.%(number)s %(title)s": "转交诉求：第%(number)s号 %(title)s",
     "Dear %(name)s: the appeal No.%(number)s “%(title)s” from %(estate)s (%(community)s) is referred to you. Please handle it by %(due)s, and tell the community whether you accept it.": "%(name)s：%(community)s%(estate)s的第%(number)s号诉求“%(title)s”已转交贵单位，请于%(due)s前办理，并告知社区是否接收。",
     "phone call": "电话",
+    "delivery": "发送情况",
+    "given up": "发送失败",
+    "waiting to be sent": "待发送",
 }

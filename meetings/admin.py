@@ -5,6 +5,7 @@ import re
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -1056,10 +1057,39 @@ class UnreadFilter(admin.SimpleListFilter):
 
 
 def own_notifications(user):
-    """Each staff user reads their own messages, and only theirs."""
+    """Each staff user reads their own messages, and only theirs; a superuser also sees
+    every message's delivery, to find the ones that failed."""
     if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
         return Notification.objects.none()
+    if user.is_superuser:
+        return Notification.objects.all()
     return Notification.objects.filter(user=user)
+
+
+class DeliveryFilter(admin.SimpleListFilter):
+    title = gettext_lazy("delivery")
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failed", _("given up")),
+            ("pending", _("waiting to be sent")),
+            ("delivered", _("delivered")),
+        ]
+
+    def queryset(self, request, queryset):
+        sending = queryset.exclude(channel=Notification.Channel.INBOX)
+        if self.value() == "failed":
+            return sending.filter(
+                delivered_at__isnull=True, attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS
+            )
+        if self.value() == "pending":
+            return sending.filter(
+                delivered_at__isnull=True, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS
+            )
+        if self.value() == "delivered":
+            return sending.filter(delivered_at__isnull=False)
+        return queryset
 
 
 @admin.register(Notification)
@@ -1067,6 +1097,17 @@ class NotificationAdmin(ScopedModelAdmin):
     gate = own_notifications
     list_display = ["created_at", "subject_link", "appeal_link", "channel", "is_read"]
     list_filter = [UnreadFilter, "kind"]
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return [UnreadFilter, DeliveryFilter, "kind", "channel"]
+        return super().get_list_filter(request)
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return [*self.list_display, "recipient_name", "attempts", "last_error"]
+        return self.list_display
+
     list_select_related = ["appeal"]
     actions = ["mark_read"]
     fields = ["created_at", "subject", "text", "appeal", "channel", "delivered_at", "read_at"]
@@ -1089,7 +1130,7 @@ class NotificationAdmin(ScopedModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         message = self.get_object(request, object_id)
-        if message is not None:  # opening a message reads it
+        if message is not None and message.user_id == request.user.pk:  # reading one's own
             notifications.notifications_mark_read(user=request.user, ids=[message.pk])
         return super().change_view(request, object_id, form_url, extra_context)
 

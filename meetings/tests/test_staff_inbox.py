@@ -47,3 +47,32 @@ def test_opening_a_message_reads_it_and_another_users_is_not_found(client, world
     client.post(LIST, {"action": "mark_read", "_selected_action": [other.pk]})
     other.refresh_from_db()
     assert other.read_at is None
+
+
+def test_a_superuser_finds_the_messages_that_could_not_be_delivered(client, world, settings):
+    failed = Notification.objects.create(
+        kind="sms_acknowledged",
+        channel="sms",
+        address="13900000000",
+        subject="短信一",
+        text="短信一",
+        dedupe_key="test:failed",
+        attempts=settings.NOTIFICATION_MAX_ATTEMPTS,
+        last_error="ConnectionError: gateway down",
+    )
+    Notification.objects.create(
+        kind="sms_acknowledged",
+        channel="sms",
+        address="13900000001",
+        subject="短信二",
+        text="短信二",
+        dedupe_key="test:sent",
+        attempts=1,
+        delivered_at=failed.created_at,
+    )
+    client.force_login(world.superuser)
+    html = client.get(LIST, {"delivery": "failed"}).content.decode()
+    assert "短信一" in html and "gateway down" in html and "短信二" not in html
+    assert "13900000000" not in html  # the resident's number stays out of lists
+    client.force_login(world.staff_a)
+    assert "短信一" not in client.get(LIST).content.decode()

@@ -98,6 +98,12 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return may(request.user, DELETE, self.model)
 
+    def change_page_again(self, request, obj, extra_context):
+        """After a refused POST to one of the page's own forms: the object's page as a GET,
+        with what was typed (passed in extra_context) and the messages set."""
+        request.method = "GET"
+        return self.changeform_view(request, str(obj.pk), extra_context=extra_context)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         gate = gate_for(db_field.related_model)
         if gate and "queryset" not in kwargs:

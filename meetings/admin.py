@@ -473,17 +473,9 @@ class AppealAdmin(ScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:  # the appeal page changes nothing through the form: only through actions
             return
-        data = form.cleaned_data
+        fields = StaffAppealForm.Meta.fields  # exactly appeal_submit's keyword arguments
         created = services.appeal_submit(
-            estate=data["estate"],
-            building=data["building"],
-            category=data["category"],
-            title=data["title"],
-            description=data["description"],
-            source=data["source"],
-            contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
-            by=request.user,
+            **{name: form.cleaned_data[name] for name in fields}, by=request.user
         )
         obj.pk, obj.code = created.pk, created.code
         obj._state.adding = False
@@ -576,8 +568,7 @@ class AppealAdmin(ScopedModelAdmin):
 
     def _page_again(self, request, appeal, form):
         """The appeal page again, with the action's form as it was typed and its errors."""
-        request.method = "GET"
-        return self.changeform_view(request, str(appeal.pk), extra_context={"bound_action": form})
+        return self.change_page_again(request, appeal, {"bound_action": form})
 
     def photo_view(self, request, object_id, photo_id):
         appeal = self.get_object(request, object_id)
@@ -724,7 +715,6 @@ class MeetingAdmin(ScopedModelAdmin):
     list_select_related = ["community", "estate"]
     search_fields = ["place", "minutes", "chair"]
     autocomplete_fields = ["attendees"]
-    date_hierarchy = None
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(agenda_size=Count("agenda"))
@@ -985,7 +975,6 @@ class MeetingAdmin(ScopedModelAdmin):
 
     def _meeting_again(self, request, meeting, typed):
         """The meeting page again, the outcome form refilled with what was typed."""
-        request.method = "GET"
         retry = {
             "appeal": str(typed.get("appeal", "")),
             "outcome": typed.get("outcome", ""),
@@ -1002,14 +991,10 @@ class MeetingAdmin(ScopedModelAdmin):
                 )
             },
         }
-        return self.changeform_view(
-            request, str(meeting.pk), extra_context={"outcome_retry": retry}
-        )
+        return self.change_page_again(request, meeting, {"outcome_retry": retry})
 
     def _render_with_rows(self, request, meeting, rows):
-        request.method = "GET"  # show the page, with the lines as typed
-        extra = {"forum_rows": rows}
-        return self.changeform_view(request, str(meeting.pk), extra_context=extra)
+        return self.change_page_again(request, meeting, {"forum_rows": rows})
 
     def close_view(self, request, object_id):
         if request.method != "POST":

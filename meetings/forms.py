@@ -42,15 +42,11 @@ class BuildingSelect(forms.Select):
     """Each building option names its estate, so the page can offer only the chosen
     estate's buildings (static/js/appeal_form.js); the form checks it again."""
 
-    def __init__(self, *args, estates_of=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.estates_of = estates_of or {}
-
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        key = getattr(value, "value", value)
-        if key in self.estates_of:
-            option["attrs"]["data-estate"] = self.estates_of[key]
+        building = getattr(value, "instance", None)
+        if building is not None:
+            option["attrs"]["data-estate"] = building.estate_id
         return option
 
 
@@ -75,6 +71,7 @@ class AppealForm(forms.Form):
         queryset=Building.objects.order_by("estate_id", "name"),
         required=False,
         empty_label=_("Not about one building"),
+        widget=BuildingSelect,
     )
     category = forms.ModelChoiceField(
         label=_("What is it about?"),
@@ -109,11 +106,6 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        buildings = list(self.fields["building"].queryset.values_list("pk", "estate_id"))
-        self.fields["building"].widget = BuildingSelect(
-            estates_of={pk: str(estate) for pk, estate in buildings}
-        )
-        self.fields["building"].widget.choices = self.fields["building"].choices
         self.fields["consent"].help_text = _(
             "Your name and phone are used only to handle this appeal: to call you back, and to "
             "ask after it is fixed whether you are satisfied. Only community staff see them. "

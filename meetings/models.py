@@ -7,7 +7,6 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Building, Community, Estate, Member
@@ -490,10 +489,6 @@ class AppealEvent(models.Model):
 
     def __str__(self):
         return f"{self.appeal_id} {self.kind} {self.created_at:%Y-%m-%d}"
-
-    @cached_property
-    def is_public(self) -> bool:
-        return self.kind != EventKind.HANDLER_CHANGED
 
 
 class Notification(models.Model):

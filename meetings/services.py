@@ -231,6 +231,26 @@ def _with_next_due(appeal: Appeal, fields: dict) -> dict:
     return {**fields, "next_due_at": next_due(**state)}
 
 
+def _clocks_on_entering(appeal: Appeal, target: str, move: Move, now: datetime, fields: dict):
+    """The dates a move into `target` sets: closing, resolving (and the return visit's due
+    date), reopening (routing again), or the handling clock of a routed or referred appeal."""
+    if target == Status.CLOSED:
+        return {"closure_reason": move.closure, "closed_at": now}
+    if target == Status.RESOLVED:
+        return {"resolved_at": now, "return_visit_due_at": now + _days("APPEAL_RETURN_VISIT_DAYS")}
+    if target == Status.REOPENED:
+        return {
+            "resolved_at": None,
+            "return_visit_due_at": None,
+            "handling_due_at": None,
+            "routing_due_at": now + _days("APPEAL_ROUTING_DAYS"),
+        }
+    restarts = appeal.status in ROUTABLE or target == Status.REFERRED or not appeal.handling_due_at
+    if restarts and "handling_due_at" not in fields:
+        return {"handling_due_at": now + _days("APPEAL_HANDLING_DAYS")}
+    return {}
+
+
 def _check_who(move_name: str, move: Move, appeal: Appeal, *, by, meeting, by_resident) -> bool:
     """Raise MoveRefused unless `by` (or the resident, or the meeting) may make this move.
     Returns whether a secretary made it directly, without a meeting."""
@@ -302,25 +322,8 @@ def _apply(
     now = now or timezone.now()
     target = move.target or appeal.status
     fields = {"status": target, **(changes or {})}
-    # Clocks start on entering a status; a move that keeps the status (acknowledge) starts none.
-    if move.target is None:
-        pass
-    elif target == Status.CLOSED:
-        fields.update(closure_reason=move.closure, closed_at=now)
-    elif target == Status.RESOLVED:
-        fields.update(resolved_at=now, return_visit_due_at=now + _days("APPEAL_RETURN_VISIT_DAYS"))
-    elif target == Status.REOPENED:
-        fields.update(
-            resolved_at=None,
-            return_visit_due_at=None,
-            handling_due_at=None,
-            routing_due_at=now + _days("APPEAL_ROUTING_DAYS"),
-        )
-    elif target in (Status.COORDINATING, Status.HEARING, Status.REFERRED, Status.IN_PROGRESS) and (
-        # The handling clock starts when the appeal is routed, and again when it is referred.
-        appeal.status in ROUTABLE or target == Status.REFERRED or not appeal.handling_due_at
-    ):
-        fields.setdefault("handling_due_at", now + _days("APPEAL_HANDLING_DAYS"))
+    if move.target is not None:  # a move that keeps the status (acknowledge) starts no clock
+        fields.update(_clocks_on_entering(appeal, target, move, now, fields))
     fields = _with_next_due(appeal, fields)
     if move.target == Status.RESOLVED:
         fields.update(reminder_columns(fields["return_visit_due_at"]))
@@ -594,7 +597,7 @@ def appeal_coordination_outcome(
 
 def hearing_result(*, eligible: int, present: int, votes_for: int) -> tuple[bool, bool]:
     """(quorum, passed) under the rule in settings."""
-    quorum = present * 1 >= Fraction(settings.HEARING_QUORUM) * eligible and present > 0
+    quorum = present > 0 and present >= Fraction(settings.HEARING_QUORUM) * eligible
     passed = quorum and votes_for > Fraction(settings.HEARING_MAJORITY) * present
     return quorum, passed
 

@@ -176,3 +176,22 @@ def test_an_appeal_from_the_same_phone_estate_and_category_is_flagged_as_a_repea
     first, second = Appeal.objects.order_by("pk")
     assert second.repeat_of == first
     assert first.repeat_of is None
+
+
+def test_the_form_runs_the_same_queries_however_many_buildings(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branches.models import Building
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/appeals/new/").status_code == 200
+        return len(queries)
+
+    count()
+    few = count()
+    Building.objects.bulk_create(
+        Building(estate=world.a_estate2, name=f"{i}号楼") for i in range(40)
+    )
+    assert count() == few <= 6

@@ -12,7 +12,6 @@ from branches.models import Community, Estate
 
 from . import services
 from .models import Appeal, AppealCategory, Department, Meeting, MeetingType
-from .notifications import reminder_times
 
 DEPARTMENTS = [
     ("县住房和城乡建设局", "county", "zjj@changsha-county.example.cn"),
@@ -121,7 +120,7 @@ GUANGDA_APPEALS = [
         "中心花园的健身器材扶手断了。",
         "孙淑珍",
         "13975100009",
-        30,
+        36,
     ),
     (
         "sewer",
@@ -131,7 +130,7 @@ GUANGDA_APPEALS = [
         "4栋门前下水道堵塞，夏天臭气熏天。",
         "马小平",
         "13975100010",
-        28,
+        35,
     ),
     (
         "noise-site",
@@ -141,7 +140,7 @@ GUANGDA_APPEALS = [
         "小区南侧工地夜间施工，影响休息。",
         "朱晓燕",
         "13975100011",
-        26,
+        34,
     ),
     (
         "charge",
@@ -221,11 +220,16 @@ def _submit(rows, categories, estates, now, meeting=None, by=None):
             consent=True,
             source="forum" if meeting else "web_form",
             building=estates[estate].buildings.order_by("name").first(),
-            now=now - timedelta(days=days_ago),
+            at=meeting.held_at if meeting else _ago(now, days_ago),
             meeting=meeting,
             by=by if meeting else None,
         )
     return made
+
+
+def _ago(now, days, hours=0):
+    """A moment `days` (and `hours`) before now, in the office's working day."""
+    return now - timedelta(days=days, hours=hours)
 
 
 def _meeting(community, estate, type_, days_ago, now, by, **fields):
@@ -233,7 +237,7 @@ def _meeting(community, estate, type_, days_ago, now, by, **fields):
         type=type_,
         community=community,
         estate=estate,
-        held_at=now - timedelta(days=days_ago),
+        held_at=_ago(now, days_ago),
         place=f"{estate.name if estate else community.name}党群服务站",
         chair="李书记",
         created_by=by,
@@ -242,9 +246,13 @@ def _meeting(community, estate, type_, days_ago, now, by, **fields):
 
 
 def _close(meeting, by, minutes, head_count):
-    Meeting.objects.filter(pk=meeting.pk).update(minutes=minutes, head_count=head_count)
-    meeting.refresh_from_db()
-    services.meeting_close(meeting=meeting, by=by)
+    services.meeting_close(
+        meeting=meeting,
+        by=by,
+        minutes=minutes,
+        head_count=head_count,
+        at=meeting.held_at + timedelta(hours=2),
+    )
 
 
 def _seed_guangda(community, categories, departments, now):
@@ -261,6 +269,7 @@ def _seed_guangda(community, categories, departments, now):
     _close(forum, staff, "民情恳谈会收集居民意见5条，均已登记。", 46)
     a.update(_submit([r for r in GUANGDA_APPEALS if r[0] not in a], categories, estates, now))
 
+    # Acknowledged the working day after they came in.
     for key in (
         "light",
         "parking",
@@ -277,67 +286,65 @@ def _seed_guangda(community, categories, departments, now):
         "light-again",
     ):
         services.appeal_acknowledge(
-            appeal=a[key], by=staff, public_note="社区已收到，将尽快研究处理。"
+            appeal=a[key],
+            by=staff,
+            public_note="社区已收到，将尽快研究处理。",
+            at=a[key].created_at + timedelta(hours=20),
         )
 
     pm = _meeting(community, None, MeetingType.PARTY_MASSES, 33, now, staff)
     for key in ("light", "parking", "garbage", "leak", "square", "sewer", "noise-site", "bench"):
-        services.meeting_add_to_agenda(meeting=pm, appeal=a[key], by=staff)
-    services.appeal_route(
-        appeal=a["light"], to="handle", by=staff, meeting=pm, public_note="由物业更换灯具。"
-    )
+        services.meeting_add_to_agenda(meeting=pm, appeal=a[key], by=staff, at=_ago(now, 33, 4))
+    at_pm = {"by": staff, "meeting": pm, "at": pm.held_at + timedelta(minutes=30)}
+    services.appeal_route(appeal=a["light"], to="handle", public_note="由物业更换灯具。", **at_pm)
     services.appeal_route(
         appeal=a["parking"],
         to="coordinate",
-        by=staff,
-        meeting=pm,
         public_note="召开协调会，请物业、业委会和车主代表协商。",
+        **at_pm,
     )
     services.appeal_route(
         appeal=a["garbage"],
         to="major",
-        by=staff,
-        meeting=pm,
         public_note="事关全体居民，召开重大事项听证会。",
+        **at_pm,
     )
     services.appeal_route(
         appeal=a["leak"],
         to="refer",
-        by=staff,
-        meeting=pm,
         department=departments["县住房和城乡建设局"],
         public_note="涉及房屋质量，转县住建局处理。",
+        **at_pm,
     )
     services.appeal_decline(
         appeal=a["square"],
-        by=staff,
-        meeting=pm,
         reason="属于文明公约事项，已在楼栋群倡议，社区不作为诉求受理。",
+        **at_pm,
     )
-    services.appeal_route(appeal=a["sewer"], to="coordinate", by=staff, meeting=pm)
+    services.appeal_route(appeal=a["sewer"], to="coordinate", **at_pm)
     services.appeal_route(
         appeal=a["noise-site"],
         to="refer",
-        by=staff,
-        meeting=pm,
         department=departments["县城市管理和综合执法局"],
+        **at_pm,
     )
-    services.appeal_route(appeal=a["bench"], to="handle", by=staff, meeting=pm)
+    services.appeal_route(appeal=a["bench"], to="handle", **at_pm)
     _close(pm, staff, "议定8件：直接办理2件，协调2件，听证1件，转部门2件，不予受理1件。", 23)
 
     coord = _meeting(community, xinducheng, MeetingType.COORDINATION, 30, now, staff)
-    services.meeting_add_to_agenda(meeting=coord, appeal=a["parking"], by=staff)
+    services.meeting_add_to_agenda(meeting=coord, appeal=a["parking"], by=staff, at=_ago(now, 31))
     services.appeal_coordination_outcome(
         appeal=a["parking"],
         meeting=coord,
         outcome="agreed",
         by=staff,
         public_note="物业同意施划禁停线并安排夜间巡查。",
+        at=coord.held_at + timedelta(minutes=40),
     )
     _close(coord, staff, "物业、业委会、车主代表达成一致。", 15)
 
     hearing = _meeting(community, xinducheng, MeetingType.HEARING, 25, now, staff)
-    services.meeting_add_to_agenda(meeting=hearing, appeal=a["garbage"], by=staff)
+    services.meeting_add_to_agenda(meeting=hearing, appeal=a["garbage"], by=staff, at=_ago(now, 27))
     services.appeal_record_hearing_vote(
         appeal=a["garbage"],
         meeting=hearing,
@@ -348,17 +355,21 @@ def _seed_guangda(community, categories, departments, now):
         votes_against=6,
         abstain=3,
         public_note="分拣中心改为封闭式并北移200米，方案表决通过。",
+        at=hearing.held_at + timedelta(hours=1),
     )
     _close(hearing, staff, "听证会：选址调整方案表决通过（39票赞成）。", 48)
 
     second_hearing = _meeting(community, None, MeetingType.HEARING, 3, now, staff)
-    services.appeal_acknowledge(appeal=a["kids"], by=staff)
+    services.appeal_acknowledge(appeal=a["kids"], by=staff, at=_ago(now, 5))
     pm2 = _meeting(community, None, MeetingType.PARTY_MASSES, 4, now, staff)
     for key in ("kids", "charge"):
-        services.meeting_add_to_agenda(meeting=pm2, appeal=a[key], by=staff)
-    services.appeal_route(appeal=a["kids"], to="major", by=staff, meeting=pm2)
-    services.appeal_route(appeal=a["charge"], to="handle", by=staff, meeting=pm2)
-    services.meeting_add_to_agenda(meeting=second_hearing, appeal=a["kids"], by=staff)
+        services.meeting_add_to_agenda(meeting=pm2, appeal=a[key], by=staff, at=_ago(now, 4, 3))
+    at_pm2 = {"by": staff, "meeting": pm2, "at": pm2.held_at + timedelta(minutes=30)}
+    services.appeal_route(appeal=a["kids"], to="major", **at_pm2)
+    services.appeal_route(appeal=a["charge"], to="handle", **at_pm2)
+    services.meeting_add_to_agenda(
+        meeting=second_hearing, appeal=a["kids"], by=staff, at=_ago(now, 3, 5)
+    )
     services.appeal_record_hearing_vote(
         appeal=a["kids"],
         meeting=second_hearing,
@@ -369,11 +380,16 @@ def _seed_guangda(community, categories, departments, now):
         votes_against=2,
         abstain=0,
         public_note="到会人数不足三分之二，择期再议。",
+        at=second_hearing.held_at + timedelta(hours=1),
     )
 
     # Handled, resolved and visited.
-    services.appeal_close_duplicate(appeal=a["light-again"], original=a["light"], by=staff)
-    services.appeal_report_fix(appeal=a["light"], by=staff, public_note="已更换为声控LED灯。")
+    services.appeal_close_duplicate(
+        appeal=a["light-again"], original=a["light"], by=staff, at=_ago(now, 7)
+    )
+    services.appeal_report_fix(
+        appeal=a["light"], by=staff, public_note="已更换为声控LED灯。", at=_ago(now, 30)
+    )
     services.appeal_record_return_visit(
         appeal=a["light"],
         by=staff,
@@ -382,22 +398,24 @@ def _seed_guangda(community, categories, departments, now):
         solved=True,
         satisfaction="satisfied",
         note="居民表示满意",
+        at=_ago(now, 28),
     )
-    services.appeal_report_fix(appeal=a["parking"], by=staff, public_note="已施划禁停线。")
     # Fixed four days ago: its return visit is a day late, so `run_sweeps` has reminders.
-    fixed = now - timedelta(days=4)
-    due = fixed + timedelta(days=3)
-    Appeal.objects.filter(pk=a["parking"].pk).update(
-        resolved_at=fixed,
-        return_visit_due_at=due,
-        next_due_at=due,
-        next_reminder_at=reminder_times(due)[0],
+    services.appeal_report_fix(
+        appeal=a["parking"], by=staff, public_note="已施划禁停线。", at=_ago(now, 4)
     )
-    services.appeal_department_accept(appeal=a["leak"], by=staff, public_note="住建局已受理。")
+    services.appeal_department_accept(
+        appeal=a["leak"], by=staff, public_note="住建局已受理。", at=_ago(now, 31)
+    )
     services.appeal_department_send_back(
-        appeal=a["noise-site"], by=staff, reason="工地夜间施工已办理许可，请社区协调施工时间。"
+        appeal=a["noise-site"],
+        by=staff,
+        reason="工地夜间施工已办理许可，请社区协调施工时间。",
+        at=_ago(now, 29),
     )
-    services.appeal_report_fix(appeal=a["bench"], by=staff, public_note="已更换扶手。")
+    services.appeal_report_fix(
+        appeal=a["bench"], by=staff, public_note="已更换扶手。", at=_ago(now, 25)
+    )
     services.appeal_record_return_visit(
         appeal=a["bench"],
         by=staff,
@@ -406,19 +424,37 @@ def _seed_guangda(community, categories, departments, now):
         solved=False,
         satisfaction="dissatisfied",
         note="另一台器材也坏了",
+        at=_ago(now, 22),
     )
     services.appeal_route(
-        appeal=a["shed"], to="handle", by=secretary, public_note="支部书记上门劝导拆除。"
+        appeal=a["shed"],
+        to="handle",
+        by=secretary,
+        public_note="支部书记上门劝导拆除。",
+        at=_ago(now, 11),
     )
-    services.appeal_report_fix(appeal=a["shed"], by=secretary, public_note="雨棚已拆除。")
-    for _attempt in range(3):
+    services.appeal_report_fix(
+        appeal=a["shed"], by=secretary, public_note="雨棚已拆除。", at=_ago(now, 9)
+    )
+    for days in (7, 6, 5):
         services.appeal_record_return_visit(
-            appeal=a["shed"], by=secretary, channel="phone", reached=False, note="电话无人接听"
+            appeal=a["shed"],
+            by=secretary,
+            channel="phone",
+            reached=False,
+            note="电话无人接听",
+            at=_ago(now, days),
         )
     services.appeal_route(
-        appeal=a["lift"], to="refer", by=secretary, department=departments["县住房和城乡建设局"]
+        appeal=a["lift"],
+        to="refer",
+        by=secretary,
+        department=departments["县住房和城乡建设局"],
+        at=_ago(now, 8),
     )
-    services.appeal_report_fix(appeal=a["charge"], by=staff, public_note="已安装集中充电桩。")
+    services.appeal_report_fix(
+        appeal=a["charge"], by=staff, public_note="已安装集中充电桩。", at=_ago(now, 2)
+    )
     services.appeal_record_return_visit(
         appeal=a["charge"],
         by=None,
@@ -427,9 +463,12 @@ def _seed_guangda(community, categories, departments, now):
         solved=True,
         satisfaction="dissatisfied",
         note="充电桩太少",
+        at=_ago(now, 1),
     )
-    services.appeal_withdraw(appeal=a["tree"], note="物业已经修剪了")
-    services.appeal_reassign(appeal=a["sewer"], by=staff, handler=secretary, note="由支部书记跟进")
+    services.appeal_withdraw(appeal=a["tree"], note="物业已经修剪了", at=_ago(now, 10))
+    services.appeal_reassign(
+        appeal=a["sewer"], by=staff, handler=secretary, note="由支部书记跟进", at=_ago(now, 20)
+    )
 
     review = _meeting(community, None, MeetingType.DEPARTMENT_REVIEW, 10, now, staff)
     _close(review, staff, "党员和居民代表评议县住建局、县城管局驻点服务情况。", 32)
@@ -439,13 +478,16 @@ def _seed_jinxing(community, categories, now):
     staff = get_user_model().objects.get(username="other")
     estates = {e.name: e for e in Estate.objects.filter(community=community)}
     a = _submit(JINXING_APPEALS, categories, estates, now)
-    services.appeal_acknowledge(appeal=a["road"], by=staff)
+    services.appeal_acknowledge(appeal=a["road"], by=staff, at=_ago(now, 19))
     pm = _meeting(community, estates["金星花园"], MeetingType.PARTY_MASSES, 18, now, staff)
     for key in ("road", "pets"):
-        services.meeting_add_to_agenda(meeting=pm, appeal=a[key], by=staff)
-    services.appeal_route(appeal=a["road"], to="handle", by=staff, meeting=pm)
-    services.appeal_route(appeal=a["pets"], to="handle", by=staff, meeting=pm)
-    services.appeal_report_fix(appeal=a["pets"], by=staff, public_note="增设宠物便袋箱。")
+        services.meeting_add_to_agenda(meeting=pm, appeal=a[key], by=staff, at=_ago(now, 19))
+    at_pm = {"by": staff, "meeting": pm, "at": pm.held_at + timedelta(minutes=30)}
+    services.appeal_route(appeal=a["road"], to="handle", **at_pm)
+    services.appeal_route(appeal=a["pets"], to="handle", **at_pm)
+    services.appeal_report_fix(
+        appeal=a["pets"], by=staff, public_note="增设宠物便袋箱。", at=_ago(now, 15)
+    )
     services.appeal_record_return_visit(
         appeal=a["pets"],
         by=staff,
@@ -453,6 +495,7 @@ def _seed_jinxing(community, categories, now):
         reached=True,
         solved=True,
         satisfaction="basically_satisfied",
+        at=_ago(now, 12),
     )
 
 

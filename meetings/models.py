@@ -444,6 +444,15 @@ class ReturnVisit(models.Model):
         return f"{self.appeal_id} {self.channel} {self.created_at:%Y-%m-%d}"
 
 
+class DueField(models.TextChoices):
+    """The deadlines of an appeal, each a column of Appeal."""
+
+    RESPONSE = "response_due_at", _("acknowledge by")
+    ROUTING = "routing_due_at", _("route by")
+    HANDLING = "handling_due_at", _("handle by")
+    RETURN_VISIT = "return_visit_due_at", _("return visit by")
+
+
 class EventKind(models.TextChoices):
     SUBMITTED = "submitted", _("received")
     MOVED = "moved", _("moved")
@@ -479,13 +488,62 @@ class AppealEvent(models.Model):
     direct_by_secretary = models.BooleanField(default=False)
     public_note = models.TextField(blank=True, max_length=1000)
     internal_note = models.TextField(blank=True, max_length=1000)
+    # What the move set, so history answers "which department had it, and did it meet its
+    # due date": the department referred to, the handler assigned, the original of a
+    # duplicate, and the deadline set for the step it opened (or a new date for it).
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("department"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handler"),
+    )
+    original = models.ForeignKey(
+        "Appeal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("duplicate of"),
+    )
+    due_field = models.CharField(max_length=30, blank=True, choices=DueField.choices)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # Kind-specific details, by kind: submitted {"source"}; hearing_vote and the hearing
+    # moves {"eligible", "present", "for", "against", "abstain", "quorum", "passed"};
+    # visit_solved/visit_not_solved {"satisfaction", "channel"}; return_visit and
+    # unreachable {"reached": false, "attempts", "channel"}; handler_changed {"from", "to",
+    # "name"}; due_extended {"from"} (the date it replaced; the new one is due_at).
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("appeal event")
         verbose_name_plural = _("appeal events")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["appeal", "created_at"], name="event_appeal_idx")]
+        indexes = [
+            models.Index(fields=["appeal", "created_at"], name="event_appeal_idx"),
+            # The year end: every referral to each department in a year.
+            models.Index(
+                fields=["department", "created_at"],
+                name="event_referral_idx",
+                condition=Q(department__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__isnull=True, due_field="")
+                | Q(due_at__isnull=False, due_field__in=DueField.values),
+                name="event_due_names_its_deadline",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.appeal_id} {self.kind} {self.created_at:%Y-%m-%d}"

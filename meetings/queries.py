@@ -1,11 +1,30 @@
-"""Read paths for appeals: what the public tracking page and the staff pages show."""
+"""Reads of appeals and meetings that pages, the admin, tasks and the coming dashboard
+share, each a function of what it returns (and of the user, for scope). Views and admin
+methods call these; none builds the same filter twice."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Appeal, AppealEvent, EventKind, Status
+from branches.models import Building
+
+from .models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealEvent,
+    ClosureReason,
+    EventKind,
+    Meeting,
+    MeetingType,
+    Notification,
+    ReturnVisit,
+    Satisfaction,
+    Status,
+)
+from .scope import appeals_for, meetings_for
 from .tracking import normalize_code
 
 # What a resident reads for each status.
@@ -113,3 +132,171 @@ def public_timeline(appeal: Appeal) -> list[TimelineEntry]:
             )
         )
     return entries
+
+
+# --- A meeting's place: its estate, or its whole community --------------------------------
+
+
+def _of_meeting_place(meeting: Meeting, estate_field: str = "estate") -> Q:
+    if meeting.estate_id:
+        return Q(**{estate_field: meeting.estate_id})
+    return Q(**{f"{estate_field}__community": meeting.community_id})
+
+
+def appeals_of_meeting_place(*, meeting: Meeting) -> QuerySet[Appeal]:
+    """Every appeal of the estate (or community) the meeting is held for."""
+    return Appeal.objects.filter(_of_meeting_place(meeting))
+
+
+def buildings_of_meeting_place(*, meeting: Meeting) -> QuerySet[Building]:
+    return Building.objects.filter(_of_meeting_place(meeting)).select_related("estate")
+
+
+def appeals_for_agenda(*, meeting: Meeting, user, limit: int = 200) -> QuerySet[Appeal]:
+    """Open appeals of the meeting's place, in the user's scope, not yet on its agenda."""
+    return (
+        appeals_for(user)
+        .filter(_of_meeting_place(meeting), status__in=OPEN_STATUSES)
+        .exclude(meetings=meeting)
+        .order_by("-pk")[:limit]
+    )
+
+
+def meetings_for_agenda(*, appeal: Appeal | None, user) -> QuerySet[Meeting]:
+    """Open meetings (forums register their own) whose place holds the appeal."""
+    if appeal is None:
+        return Meeting.objects.none()
+    return (
+        meetings_for(user)
+        .filter(closed_at__isnull=True, community=appeal.estate.community_id)
+        .filter(Q(estate__isnull=True) | Q(estate=appeal.estate_id))
+        .exclude(type=MeetingType.FORUM)
+        .order_by("-held_at")
+    )
+
+
+def agenda_of(*, meeting: Meeting) -> QuerySet[Appeal]:
+    return meeting.agenda.select_related("estate", "category").order_by("pk")
+
+
+def _dissatisfied() -> Q:
+    return Q(
+        status=Status.CLOSED,
+        closure_reason=ClosureReason.SOLVED,
+    ) & Q(
+        Exists(
+            ReturnVisit.objects.filter(
+                appeal=OuterRef("pk"), satisfaction=Satisfaction.DISSATISFIED
+            )
+        )
+    )
+
+
+def dissatisfied_since_last_meeting(*, meeting: Meeting) -> QuerySet[Appeal]:
+    """Appeals of the meeting's place closed as solved whose resident was dissatisfied, since
+    the previous party–masses meeting there: the branch looks at them again."""
+    previous = (
+        Meeting.objects.filter(
+            type=MeetingType.PARTY_MASSES,
+            community=meeting.community_id,
+            estate=meeting.estate_id,
+            held_at__lt=meeting.held_at,
+        )
+        .order_by("-held_at")
+        .values_list("held_at", flat=True)
+        .first()
+    )
+    appeals = appeals_of_meeting_place(meeting=meeting).filter(
+        _dissatisfied(), closed_at__lte=meeting.held_at
+    )
+    if previous:
+        appeals = appeals.filter(closed_at__gt=previous)
+    return appeals.select_related("estate", "category").order_by("-closed_at")
+
+
+# --- An appeal's page -------------------------------------------------------------------
+
+
+def appeal_timeline(*, appeal: Appeal) -> QuerySet[AppealEvent]:
+    """Every event of an appeal, for staff: who, when, what it set, at which meeting."""
+    return appeal.events.select_related("actor", "meeting", "department", "handler").order_by(
+        "created_at", "pk"
+    )
+
+
+def meetings_of_appeal(*, appeal: Appeal) -> QuerySet[Meeting]:
+    return appeal.meetings.select_related("estate", "community").order_by("-held_at")
+
+
+# --- The staff's work queue -------------------------------------------------------------
+
+DISSATISFIED_DAYS = 30
+
+
+def _end_of_today(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time()))
+
+
+def work_queue_filter(queue: str, *, user, now: datetime) -> Q | None:
+    """The filter of one work queue (None: no such queue)."""
+    if queue == "new":
+        return Q(status__in=OPEN_STATUSES, acknowledged_at__isnull=True)
+    if queue == "to_route":
+        return Q(status__in=[Status.RECEIVED, Status.REOPENED])
+    if queue == "overdue":
+        return Q(next_due_at__lt=now)
+    if queue == "visits_due":
+        return Q(status=Status.RESOLVED, return_visit_due_at__lt=_end_of_today(now))
+    if queue == "dissatisfied":
+        return _dissatisfied() & Q(closed_at__gte=now - timedelta(days=DISSATISFIED_DAYS))
+    if queue == "mine":
+        return Q(handler=user.pk, status__in=OPEN_STATUSES)
+    return None
+
+
+WORK_QUEUES = [
+    ("new", _("New, not yet acknowledged")),
+    ("to_route", _("Waiting to be routed")),
+    ("overdue", _("Overdue")),
+    ("visits_due", _("Return visits due today or late")),
+    ("dissatisfied", _("Solved but dissatisfied (last 30 days)")),
+    ("mine", _("My open appeals")),
+]
+
+
+def appeals_in_queue(*, user, queue: str, now: datetime | None = None) -> QuerySet[Appeal]:
+    condition = work_queue_filter(queue, user=user, now=now or timezone.now())
+    if condition is None:
+        return Appeal.objects.none()
+    return appeals_for(user).filter(condition)
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    queue: str
+    label: str
+    count: int
+    more: bool  # more than `count` (counting stops at the cap)
+
+
+def work_queue(*, user, now: datetime | None = None, cap: int = 2_000) -> list[QueueCount]:
+    """How many appeals wait in each of the user's queues (one capped count each: a
+    constant number of queries, none of which counts a million rows)."""
+    now = now or timezone.now()
+    counts = []
+    for queue, label in WORK_QUEUES:
+        n = appeals_in_queue(user=user, queue=queue, now=now).order_by()[: cap + 1].count()
+        counts.append(QueueCount(queue, str(label), min(n, cap), n > cap))
+    return counts
+
+
+def appeals_awaiting_route(*, user) -> QuerySet[Appeal]:
+    return appeals_in_queue(user=user, queue="to_route")
+
+
+# --- Messages ---------------------------------------------------------------------------
+
+
+def unread_message_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from branches.scope import VIEW, estate_scoped, may, register_gate, staff_scope
 
-from .models import Appeal, AppealCategory, Department, Meeting
+from .models import Appeal, AppealCategory, Department, Meeting, Notification
 
 
 def appeals_for(user) -> QuerySet[Appeal]:
@@ -36,6 +36,16 @@ def appeal_categories_for(user) -> QuerySet[AppealCategory]:
     if may(user, VIEW, AppealCategory):
         return AppealCategory.objects.all()
     return AppealCategory.objects.none()
+
+
+def own_notifications(user):
+    """Each staff user reads their own messages, and only theirs; a superuser also sees
+    every message's delivery, to find the ones that failed."""
+    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
+        return Notification.objects.none()
+    if user.is_superuser:
+        return Notification.objects.all()
+    return Notification.objects.filter(user=user)
 
 
 register_gate(Appeal, appeals_for)

@@ -6,38 +6,27 @@ appeal at once exactly one wins) and writes its timeline event in the same trans
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from branches.models import Building, Estate, StaffRole
-from branches.scope import (
-    CHANGE,
-    estates_for,
-    in_scope,
-    is_secretary,
-    may,
-    staff_scope,
-    staff_users_for,
-)
+from branches.models import Building, Estate
+from branches.scope import CHANGE, estates_for, in_scope, may, staff_users_for
 
+from .messaging import notify_department, notify_resident
 from .models import (
-    OPEN_STATUSES,
     Appeal,
     AppealCategory,
     AppealEvent,
     AppealPhoto,
     Channel,
-    ClosureReason,
     Department,
+    DueField,
     EventKind,
     HearingVote,
     Meeting,
@@ -47,144 +36,21 @@ from .models import (
     Source,
     Status,
 )
-from .notifications import notify_department, notify_resident, reminder_columns
+from .moves import (  # noqa: F401 - MOVES, RULES and appeal_moves_open are the services' too
+    MOVES,
+    ROUTABLE,
+    RULES,
+    Move,
+    MoveRefused,
+    Refusal,
+    appeal_moves_open,
+    check,
+    direct_by_secretary,
+)
 from .photos import CleanPhoto
+from .reminders import reminder_columns
 from .scope import appeals_for, meetings_for
 from .tracking import new_code
-
-
-class MoveRefused(Exception):
-    """A move that is not allowed now; the message says why, for the person who tried."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-# Who may make a move.
-STAFF = "staff"  # staff in scope who may change appeals
-HANDLER = "handler"  # the appeal's handler (or community staff on their behalf)
-RESIDENT = "resident"  # the resident, on the tracking page
-STAFF_OR_RESIDENT = "staff_or_resident"
-PARTY_MASSES = "party_masses"  # an outcome of a party–masses meeting
-PARTY_MASSES_OR_SECRETARY = "party_masses_or_secretary"
-MEETING_OR_SECRETARY = "meeting_or_secretary"  # party–masses or coordination meeting
-COORDINATION = "coordination"
-HEARING = "hearing"
-
-ROUTABLE = frozenset({Status.RECEIVED, Status.REOPENED})
-OPEN = frozenset(OPEN_STATUSES)
-
-
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset
-    target: str | None  # None: the status does not change
-    needs: str
-    label: str
-    closure: str = ""
-
-
-MOVES: dict[str, Move] = {
-    "acknowledge": Move(OPEN, None, STAFF, gettext_lazy("Acknowledge")),
-    "route_handle": Move(
-        ROUTABLE, Status.IN_PROGRESS, PARTY_MASSES_OR_SECRETARY, gettext_lazy("Handle directly")
-    ),
-    "route_coordinate": Move(
-        ROUTABLE, Status.COORDINATING, PARTY_MASSES, gettext_lazy("Send to a coordination meeting")
-    ),
-    "route_major": Move(
-        ROUTABLE, Status.HEARING, PARTY_MASSES, gettext_lazy("Major issue: hold a hearing")
-    ),
-    "route_refer": Move(
-        ROUTABLE, Status.REFERRED, PARTY_MASSES_OR_SECRETARY, gettext_lazy("Refer to a department")
-    ),
-    "decline": Move(
-        ROUTABLE | {Status.COORDINATING},
-        Status.CLOSED,
-        MEETING_OR_SECRETARY,
-        gettext_lazy("Decline"),
-        ClosureReason.DECLINED,
-    ),
-    "close_duplicate": Move(
-        OPEN, Status.CLOSED, STAFF, gettext_lazy("Close as a duplicate"), ClosureReason.DUPLICATE
-    ),
-    "withdraw": Move(
-        OPEN, Status.CLOSED, RESIDENT, gettext_lazy("Withdraw"), ClosureReason.WITHDRAWN
-    ),
-    "coordination_agreed": Move(
-        frozenset({Status.COORDINATING}),
-        Status.IN_PROGRESS,
-        COORDINATION,
-        gettext_lazy("Agreement reached"),
-    ),
-    "coordination_major": Move(
-        frozenset({Status.COORDINATING}),
-        Status.HEARING,
-        COORDINATION,
-        gettext_lazy("No agreement: hold a hearing"),
-    ),
-    "coordination_refer": Move(
-        frozenset({Status.COORDINATING}),
-        Status.REFERRED,
-        COORDINATION,
-        gettext_lazy("No agreement: refer to a department"),
-    ),
-    "hearing_passed": Move(
-        frozenset({Status.HEARING}), Status.IN_PROGRESS, HEARING, gettext_lazy("Vote passed")
-    ),
-    "hearing_rejected": Move(
-        frozenset({Status.HEARING}),
-        Status.CLOSED,
-        HEARING,
-        gettext_lazy("Vote rejected"),
-        ClosureReason.DECLINED,
-    ),
-    "department_accept": Move(
-        frozenset({Status.REFERRED}), Status.IN_PROGRESS, STAFF, gettext_lazy("Department accepts")
-    ),
-    "department_send_back": Move(
-        frozenset({Status.REFERRED}), Status.REOPENED, STAFF, gettext_lazy("Department sends back")
-    ),
-    "refer": Move(
-        frozenset({Status.IN_PROGRESS}),
-        Status.REFERRED,
-        STAFF,
-        gettext_lazy("Refer to a department"),
-    ),
-    "report_fix": Move(
-        frozenset({Status.IN_PROGRESS}), Status.RESOLVED, HANDLER, gettext_lazy("Report the fix")
-    ),
-    "visit_solved": Move(
-        frozenset({Status.RESOLVED}),
-        Status.CLOSED,
-        STAFF_OR_RESIDENT,
-        gettext_lazy("Return visit: solved"),
-        ClosureReason.SOLVED,
-    ),
-    "visit_not_solved": Move(
-        frozenset({Status.RESOLVED}),
-        Status.REOPENED,
-        STAFF_OR_RESIDENT,
-        gettext_lazy("Return visit: not solved"),
-    ),
-    "unreachable": Move(
-        frozenset({Status.RESOLVED}),
-        Status.CLOSED,
-        STAFF,
-        gettext_lazy("Not reached"),
-        ClosureReason.UNREACHABLE,
-    ),
-}
-
-# The meeting type at which each meeting-bound kind of move is recorded.
-MEETING_TYPES = {
-    PARTY_MASSES: {MeetingType.PARTY_MASSES},
-    PARTY_MASSES_OR_SECRETARY: {MeetingType.PARTY_MASSES},
-    MEETING_OR_SECRETARY: {MeetingType.PARTY_MASSES, MeetingType.COORDINATION},
-    COORDINATION: {MeetingType.COORDINATION},
-    HEARING: {MeetingType.HEARING},
-}
 
 
 def _days(name: str) -> timedelta:
@@ -251,50 +117,19 @@ def _clocks_on_entering(appeal: Appeal, target: str, move: Move, now: datetime, 
     return {}
 
 
-def _check_who(move_name: str, move: Move, appeal: Appeal, *, by, meeting, by_resident) -> bool:
-    """Raise MoveRefused unless `by` (or the resident, or the meeting) may make this move.
-    Returns whether a secretary made it directly, without a meeting."""
-    needs = move.needs
-    if by_resident:
-        if needs not in (RESIDENT, STAFF_OR_RESIDENT):
-            raise MoveRefused(_("Only staff can do this."))
-        return False
-    if needs == RESIDENT:
-        raise MoveRefused(_("Only the resident can withdraw an appeal, on its tracking page."))
-    if by is None or not may(by, CHANGE, Appeal) or not in_scope(appeals_for, by, appeal):
-        raise MoveRefused(_("You cannot change this appeal."))
-    if needs in MEETING_TYPES:
-        if meeting is not None:
-            if meeting.type not in MEETING_TYPES[needs]:
-                raise MoveRefused(
-                    _("This is decided at a %(types)s, not at a %(type)s.")
-                    % {
-                        "types": _(" or ").join(
-                            str(MeetingType(t).label) for t in sorted(MEETING_TYPES[needs])
-                        ),
-                        "type": meeting.get_type_display(),
-                    }
-                )
-            if meeting.is_closed:
-                raise MoveRefused(_("This meeting is closed; its outcomes can no longer change."))
-            if not meeting.agenda.filter(pk=appeal.pk).exists():
-                raise MoveRefused(_("This appeal is not on the meeting's agenda."))
-            if not in_scope(meetings_for, by, meeting):
-                raise MoveRefused(_("You cannot record outcomes of this meeting."))
-            return False
-        if needs in (PARTY_MASSES_OR_SECRETARY, MEETING_OR_SECRETARY) and is_secretary(by):
-            return True
-        raise MoveRefused(
-            _("This is decided at a meeting: record it as the meeting's outcome.")
-            if needs not in (PARTY_MASSES_OR_SECRETARY, MEETING_OR_SECRETARY)
-            else _("This is decided at a meeting, or by the branch secretary for a simple matter.")
-        )
-    if needs == HANDLER:
-        scope = staff_scope(by)
-        community_staff = scope is not None and scope.role == StaffRole.COMMUNITY_STAFF
-        if by != appeal.handler and not (by.is_superuser or community_staff):
-            raise MoveRefused(_("Only the appeal's handler or community staff can report the fix."))
-    return False
+def _due_set(fields: dict) -> dict:
+    """The deadline a move set for the step it opened, for its event."""
+    for field in (DueField.HANDLING, DueField.RETURN_VISIT, DueField.ROUTING):
+        if fields.get(field) is not None:
+            return {"due_field": field, "due_at": fields[field]}
+    return {}
+
+
+def _lost_race() -> MoveRefused:
+    return MoveRefused(
+        _("Someone else changed this appeal a moment ago. Reload it to see what happened."),
+        Refusal.CONFLICT,
+    )
 
 
 def _apply(
@@ -308,20 +143,17 @@ def _apply(
     internal_note: str = "",
     changes: dict | None = None,
     data: dict | None = None,
+    at: datetime | None = None,
     now: datetime | None = None,
 ) -> Appeal:
+    """Make the move: check it, guard the status with a conditional UPDATE, write its event.
+    `at` backdates it (seeding: nobody is told); `now` is the caller's clock for it."""
     move = MOVES[move_name]
-    if move_name == "acknowledge" and appeal.acknowledged_at is not None:
-        raise MoveRefused(_("This appeal is already acknowledged."))
-    if appeal.status not in move.sources:
-        raise MoveRefused(
-            _("“%(move)s” is not possible while the appeal is %(status)s.")
-            % {"move": move.label, "status": appeal.get_status_display()}
-        )
-    direct = _check_who(move_name, move, appeal, by=by, meeting=meeting, by_resident=by_resident)
-    now = now or timezone.now()
+    check(move_name, appeal, by=by, meeting=meeting, by_resident=by_resident)
+    now = now or at or timezone.now()
     target = move.target or appeal.status
-    fields = {"status": target, **(changes or {})}
+    changes = changes or {}
+    fields = {"status": target, **changes}
     if move.target is not None:  # a move that keeps the status (acknowledge) starts no clock
         fields.update(_clocks_on_entering(appeal, target, move, now, fields))
     fields = _with_next_due(appeal, fields)
@@ -335,9 +167,7 @@ def _apply(
     with transaction.atomic():
         won = Appeal.objects.filter(pk=appeal.pk, status=appeal.status, **guard).update(**fields)
         if not won:
-            raise MoveRefused(
-                _("Someone else changed this appeal a moment ago. Reload it to see what happened.")
-            )
+            raise _lost_race()
         AppealEvent.objects.create(
             appeal=appeal,
             created_at=now,
@@ -348,14 +178,19 @@ def _apply(
             from_status=appeal.status,
             to_status=target,
             meeting=meeting,
-            direct_by_secretary=direct,
+            direct_by_secretary=not by_resident and direct_by_secretary(move_name, meeting),
             public_note=public_note,
             internal_note=internal_note,
+            department=changes.get("department"),
+            handler=changes.get("handler"),
+            original=changes.get("duplicate_of"),
+            **_due_set(fields),
             data=data or {},
         )
         for name, value in fields.items():
             setattr(appeal, name, value)
-        _notify(appeal, move_name, previous_status, now)
+        if at is None:  # a backdated move (seeding) records the past: nobody is told now
+            _notify(appeal, move_name, previous_status, now)
     return appeal
 
 
@@ -402,16 +237,20 @@ def appeal_submit(
     photos: Iterable[CleanPhoto] = (),
     by=None,
     meeting: Meeting | None = None,
-    now: datetime | None = None,
     language: str = "",
+    at: datetime | None = None,
 ) -> Appeal:
     """Register a new appeal, from a resident (by=None) or entered by staff, with its first
-    event, in one transaction. The code is unique: a collision draws another."""
+    event, in one transaction, and text the resident its tracking code. The code is unique:
+    a collision draws another. `at` backdates it (demo and bulk seeding only)."""
     if building is not None and building.estate_id != estate.pk:
-        raise MoveRefused(_("This building is not in the chosen estate."))
-    if by is not None and not (may(by, CHANGE, Appeal) and in_scope(estates_for, by, estate)):
-        raise MoveRefused(_("You cannot enter appeals for this estate."))
-    now = now or timezone.now()
+        raise MoveRefused(_("This building is not in the chosen estate."), Refusal.INVALID)
+    if by is not None:
+        if not in_scope(estates_for, by, estate):
+            raise MoveRefused(_("You cannot enter appeals for this estate."), Refusal.NOT_FOUND)
+        if not may(by, CHANGE, Appeal):
+            raise MoveRefused(_("You can read appeals but not change them."), Refusal.NOT_ALLOWED)
+    now = at or timezone.now()
     appeal = Appeal(
         estate=estate,
         building=building,
@@ -455,6 +294,7 @@ def appeal_submit(
                 content_type=photo.content_type,
                 width=photo.width,
                 height=photo.height,
+                created_at=now,
             )
         AppealEvent.objects.create(
             appeal=appeal,
@@ -464,31 +304,47 @@ def appeal_submit(
             kind=EventKind.SUBMITTED,
             to_status=Status.RECEIVED,
             meeting=meeting,
+            due_field=DueField.RESPONSE,
+            due_at=appeal.response_due_at,
             data={"source": source},
         )
         if meeting is not None:
             meeting.agenda.add(appeal)
+        if at is None:
+            notify_resident(appeal, "submitted", stamp="")
     return appeal
 
 
 # --- Moves ------------------------------------------------------------------------------
 
 
-def appeal_acknowledge(*, appeal: Appeal, by, public_note: str = "") -> Appeal:
-    now = timezone.now()
+def appeal_acknowledge(
+    *,
+    appeal: Appeal,
+    by,
+    public_note: str = "",
+    internal_note: str = "",
+    at: datetime | None = None,
+) -> Appeal:
+    now = at or timezone.now()
     return _apply(
         "acknowledge",
         appeal,
         by=by,
         public_note=public_note,
+        internal_note=internal_note,
         changes={"acknowledged_at": now},
+        at=at,
         now=now,
     )
 
 
-def _handler_changes(appeal, by, handler):
-    handler = handler or appeal.handler or by
-    return {"handler": handler}
+ROUTES = {
+    "handle": "route_handle",
+    "coordinate": "route_coordinate",
+    "major": "route_major",
+    "refer": "route_refer",
+}
 
 
 def appeal_route(
@@ -501,20 +357,17 @@ def appeal_route(
     handler=None,
     public_note: str = "",
     internal_note: str = "",
+    at: datetime | None = None,
 ) -> Appeal:
-    """Route a received or reopened appeal: to = handle, coordinate, major or refer."""
-    move_name = {
-        "handle": "route_handle",
-        "coordinate": "route_coordinate",
-        "major": "route_major",
-        "refer": "route_refer",
-    }.get(to)
+    """Route a received or reopened appeal: to = handle, coordinate, major or refer. The
+    handler stays, or is the one given, or the person routing it."""
+    move_name = ROUTES.get(to)
     if move_name is None:
-        raise MoveRefused(_("Unknown route."))
-    changes = _handler_changes(appeal, by, handler)
+        raise MoveRefused(_("Unknown route."), Refusal.INVALID)
+    changes = {"handler": handler or appeal.handler or by}
     if to == "refer":
         if department is None:
-            raise MoveRefused(_("Choose the department to refer it to."))
+            raise MoveRefused(_("Choose the department to refer it to."), Refusal.INVALID)
         changes["department"] = department
     return _apply(
         move_name,
@@ -524,28 +377,46 @@ def appeal_route(
         public_note=public_note,
         internal_note=internal_note,
         changes=changes,
+        at=at,
     )
 
 
 def appeal_decline(
-    *, appeal: Appeal, by, reason: str, meeting: Meeting | None = None, internal_note: str = ""
+    *,
+    appeal: Appeal,
+    by,
+    reason: str,
+    meeting: Meeting | None = None,
+    internal_note: str = "",
+    at: datetime | None = None,
 ) -> Appeal:
     if not reason.strip():
-        raise MoveRefused(_("Say why it is declined: the resident will read it."))
+        raise MoveRefused(_("Say why it is declined: the resident will read it."), Refusal.INVALID)
     return _apply(
-        "decline", appeal, by=by, meeting=meeting, public_note=reason, internal_note=internal_note
+        "decline",
+        appeal,
+        by=by,
+        meeting=meeting,
+        public_note=reason,
+        internal_note=internal_note,
+        at=at,
     )
 
 
 def appeal_close_duplicate(
-    *, appeal: Appeal, original: Appeal, by, internal_note: str = ""
+    *, appeal: Appeal, original: Appeal | None, by, internal_note: str = "", at=None
 ) -> Appeal:
+    """Close as a duplicate of `original` (None: no appeal has the code given)."""
+    check("close_duplicate", appeal, by=by)
+    if original is None or not in_scope(appeals_for, by, original):
+        raise MoveRefused(_("No appeal with that code in your area."), Refusal.INVALID)
     if original.pk == appeal.pk:
-        raise MoveRefused(_("An appeal cannot be a duplicate of itself."))
+        raise MoveRefused(_("An appeal cannot be a duplicate of itself."), Refusal.INVALID)
     if not original.is_open:
-        raise MoveRefused(_("The original appeal is closed: handle this one on its own instead."))
-    if not in_scope(appeals_for, by, original):
-        raise MoveRefused(_("No appeal with that code in your area."))
+        raise MoveRefused(
+            _("The original appeal is closed: handle this one on its own instead."),
+            Refusal.CONFLICT,
+        )
     return _apply(
         "close_duplicate",
         appeal,
@@ -554,11 +425,19 @@ def appeal_close_duplicate(
         public_note=_("Handled together with an earlier appeal about the same problem."),
         internal_note=internal_note,
         changes={"duplicate_of": original},
+        at=at,
     )
 
 
-def appeal_withdraw(*, appeal: Appeal, note: str = "") -> Appeal:
-    return _apply("withdraw", appeal, by_resident=True, public_note=note)
+def appeal_withdraw(*, appeal: Appeal, note: str = "", at: datetime | None = None) -> Appeal:
+    return _apply("withdraw", appeal, by_resident=True, public_note=note, at=at)
+
+
+COORDINATION_OUTCOMES = {
+    "agreed": "coordination_agreed",
+    "major": "coordination_major",
+    "refer": "coordination_refer",
+}
 
 
 def appeal_coordination_outcome(
@@ -570,19 +449,16 @@ def appeal_coordination_outcome(
     department: Department | None = None,
     public_note: str = "",
     internal_note: str = "",
+    at: datetime | None = None,
 ) -> Appeal:
     """outcome = agreed, major (no agreement: hearing) or refer (no agreement: department)."""
-    move_name = {
-        "agreed": "coordination_agreed",
-        "major": "coordination_major",
-        "refer": "coordination_refer",
-    }.get(outcome)
+    move_name = COORDINATION_OUTCOMES.get(outcome)
     if move_name is None:
-        raise MoveRefused(_("Unknown outcome."))
+        raise MoveRefused(_("Unknown outcome."), Refusal.INVALID)
     changes = {}
     if outcome == "refer":
         if department is None:
-            raise MoveRefused(_("Choose the department to refer it to."))
+            raise MoveRefused(_("Choose the department to refer it to."), Refusal.INVALID)
         changes["department"] = department
     return _apply(
         move_name,
@@ -592,6 +468,7 @@ def appeal_coordination_outcome(
         public_note=public_note,
         internal_note=internal_note,
         changes=changes,
+        at=at,
     )
 
 
@@ -613,15 +490,18 @@ def appeal_record_hearing_vote(
     votes_against: int,
     abstain: int,
     public_note: str = "",
+    at: datetime | None = None,
 ) -> HearingVote:
     """Record a hearing's vote on an appeal and apply the rule: passed → in progress;
     rejected with quorum → declined; no quorum → still in hearing, to be heard again."""
+    check("hearing_vote", appeal, by=by, meeting=meeting)
     if min(eligible, present, votes_for, votes_against, abstain) < 0:
-        raise MoveRefused(_("Counts cannot be negative."))
+        raise MoveRefused(_("Counts cannot be negative."), Refusal.INVALID)
     if present > eligible:
-        raise MoveRefused(_("More present than eligible."))
+        raise MoveRefused(_("More present than eligible."), Refusal.INVALID)
     if votes_for + votes_against + abstain > present:
-        raise MoveRefused(_("More votes than people present."))
+        raise MoveRefused(_("More votes than people present."), Refusal.INVALID)
+    now = at or timezone.now()
     quorum, passed = hearing_result(eligible=eligible, present=present, votes_for=votes_for)
     counts = {
         "eligible": eligible,
@@ -641,18 +521,13 @@ def appeal_record_hearing_vote(
                 meeting=meeting,
                 public_note=public_note,
                 data=counts,
+                at=at,
+                now=now,
             )
-        else:
-            # No move, but the same checks: the hearing may record this appeal now.
-            move = MOVES["hearing_passed"]
-            if appeal.status not in move.sources:
-                raise MoveRefused(
-                    _("“%(move)s” is not possible while the appeal is %(status)s.")
-                    % {"move": _("Hearing vote"), "status": appeal.get_status_display()}
-                )
-            _check_who("hearing_passed", move, appeal, by=by, meeting=meeting, by_resident=False)
+        else:  # no move: the appeal stays in hearing, to be heard again
             AppealEvent.objects.create(
                 appeal=appeal,
+                created_at=now,
                 actor=by,
                 kind=EventKind.HEARING_VOTE,
                 meeting=meeting,
@@ -671,24 +546,47 @@ def appeal_record_hearing_vote(
             abstain=abstain,
             quorum=quorum,
             passed=passed,
+            created_at=now,
         )
 
 
-def appeal_department_accept(*, appeal: Appeal, by, public_note: str = "") -> Appeal:
-    return _apply("department_accept", appeal, by=by, public_note=public_note)
+def appeal_department_accept(
+    *,
+    appeal: Appeal,
+    by,
+    public_note: str = "",
+    internal_note: str = "",
+    at: datetime | None = None,
+) -> Appeal:
+    return _apply(
+        "department_accept",
+        appeal,
+        by=by,
+        public_note=public_note,
+        internal_note=internal_note,
+        at=at,
+    )
 
 
-def appeal_department_send_back(*, appeal: Appeal, by, reason: str) -> Appeal:
+def appeal_department_send_back(
+    *, appeal: Appeal, by, reason: str, at: datetime | None = None
+) -> Appeal:
     if not reason.strip():
-        raise MoveRefused(_("Say why the department sends it back."))
-    return _apply("department_send_back", appeal, by=by, public_note=reason)
+        raise MoveRefused(_("Say why the department sends it back."), Refusal.INVALID)
+    return _apply("department_send_back", appeal, by=by, public_note=reason, at=at)
 
 
 def appeal_refer(
-    *, appeal: Appeal, by, department: Department, public_note: str = "", internal_note: str = ""
+    *,
+    appeal: Appeal,
+    by,
+    department: Department,
+    public_note: str = "",
+    internal_note: str = "",
+    at: datetime | None = None,
 ) -> Appeal:
     if department is None:
-        raise MoveRefused(_("Choose the department to refer it to."))
+        raise MoveRefused(_("Choose the department to refer it to."), Refusal.INVALID)
     return _apply(
         "refer",
         appeal,
@@ -696,13 +594,18 @@ def appeal_refer(
         public_note=public_note,
         internal_note=internal_note,
         changes={"department": department},
+        at=at,
     )
 
 
-def appeal_report_fix(*, appeal: Appeal, by, public_note: str, internal_note: str = "") -> Appeal:
+def appeal_report_fix(
+    *, appeal: Appeal, by, public_note: str, internal_note: str = "", at: datetime | None = None
+) -> Appeal:
     if not public_note.strip():
-        raise MoveRefused(_("Say what was done: the resident will read it."))
-    return _apply("report_fix", appeal, by=by, public_note=public_note, internal_note=internal_note)
+        raise MoveRefused(_("Say what was done: the resident will read it."), Refusal.INVALID)
+    return _apply(
+        "report_fix", appeal, by=by, public_note=public_note, internal_note=internal_note, at=at
+    )
 
 
 def appeal_record_return_visit(
@@ -714,16 +617,21 @@ def appeal_record_return_visit(
     solved: bool | None = None,
     satisfaction: str = "",
     note: str = "",
+    at: datetime | None = None,
 ) -> ReturnVisit:
     """A return visit by staff, or the resident's own answer (by=None). Solved → closed;
     not solved → reopened; not reached N times (setting) → closed as unreachable."""
     by_resident = by is None
     if by_resident:
         channel, reached = Channel.RESIDENT_ONLINE, True
+    check("return_visit", appeal, by=by, by_resident=by_resident)
     if reached and (solved is None or satisfaction not in Satisfaction.values):
-        raise MoveRefused(_("Say whether it is solved and how satisfied the resident is."))
+        raise MoveRefused(
+            _("Say whether it is solved and how satisfied the resident is."), Refusal.INVALID
+        )
     if not reached:
         solved, satisfaction = None, ""
+    now = at or timezone.now()
     with transaction.atomic():
         if reached:
             _apply(
@@ -734,35 +642,31 @@ def appeal_record_return_visit(
                 public_note=note if by_resident else "",
                 internal_note="" if by_resident else note,
                 data={"satisfaction": satisfaction, "channel": channel},
+                at=at,
+                now=now,
             )
         else:
-            if appeal.status != Status.RESOLVED:
-                raise MoveRefused(
-                    _("A return visit is made once the appeal is resolved; it is %(status)s.")
-                    % {"status": appeal.get_status_display()}
-                )
-            _check_who(
-                "unreachable", MOVES["unreachable"], appeal, by=by, meeting=None, by_resident=False
-            )
             attempts = (
                 1
                 + appeal.return_visits.filter(
                     reached=False, created_at__gte=appeal.resolved_at
                 ).count()
             )
+            details = {"reached": False, "attempts": attempts, "channel": channel}
             if attempts >= settings.APPEAL_UNREACHABLE_ATTEMPTS:
                 _apply(
-                    "unreachable", appeal, by=by, internal_note=note, data={"attempts": attempts}
+                    "unreachable", appeal, by=by, internal_note=note, data=details, at=at, now=now
                 )
             else:
                 AppealEvent.objects.create(
                     appeal=appeal,
+                    created_at=now,
                     actor=by,
                     kind=EventKind.RETURN_VISIT,
                     from_status=appeal.status,
                     to_status=appeal.status,
                     internal_note=note,
-                    data={"reached": False, "attempts": attempts, "channel": channel},
+                    data=details,
                 )
         return ReturnVisit.objects.create(
             appeal=appeal,
@@ -772,30 +676,29 @@ def appeal_record_return_visit(
             solved=solved,
             satisfaction=satisfaction,
             note=note,
+            created_at=now,
         )
 
 
 # --- Changes that are not moves ---------------------------------------------------------
 
 
-def _check_staff(appeal: Appeal, by) -> None:
-    if not may(by, CHANGE, Appeal) or not in_scope(appeals_for, by, appeal):
-        raise MoveRefused(_("You cannot change this appeal."))
-    if not appeal.is_open:
-        raise MoveRefused(_("This appeal is closed."))
-
-
-def appeal_reassign(*, appeal: Appeal, by, handler, note: str = "") -> Appeal:
-    _check_staff(appeal, by)
+def appeal_reassign(
+    *, appeal: Appeal, by, handler, note: str = "", at: datetime | None = None
+) -> Appeal:
+    check("reassign", appeal, by=by)
     if handler is not None and not staff_users_for(by).filter(pk=handler.pk).exists():
-        raise MoveRefused(_("Choose a handler from your community."))
+        raise MoveRefused(_("Choose a handler from your community."), Refusal.INVALID)
     with transaction.atomic():
-        Appeal.objects.filter(pk=appeal.pk).update(handler=handler)
+        if not Appeal.objects.filter(pk=appeal.pk, status=appeal.status).update(handler=handler):
+            raise _lost_race()
         AppealEvent.objects.create(
             appeal=appeal,
+            created_at=at or timezone.now(),
             actor=by,
             kind=EventKind.HANDLER_CHANGED,
             internal_note=note,
+            handler=handler,
             data={
                 "from": appeal.handler_id,
                 "to": getattr(handler, "pk", None),
@@ -807,48 +710,49 @@ def appeal_reassign(*, appeal: Appeal, by, handler, note: str = "") -> Appeal:
 
 
 DUE_FIELDS = {
-    Status.RECEIVED: "routing_due_at",
-    Status.REOPENED: "routing_due_at",
-    Status.COORDINATING: "handling_due_at",
-    Status.HEARING: "handling_due_at",
-    Status.REFERRED: "handling_due_at",
-    Status.IN_PROGRESS: "handling_due_at",
-    Status.RESOLVED: "return_visit_due_at",
+    Status.RECEIVED: DueField.ROUTING,
+    Status.REOPENED: DueField.ROUTING,
+    Status.COORDINATING: DueField.HANDLING,
+    Status.HEARING: DueField.HANDLING,
+    Status.REFERRED: DueField.HANDLING,
+    Status.IN_PROGRESS: DueField.HANDLING,
+    Status.RESOLVED: DueField.RETURN_VISIT,
 }
 
 
-def appeal_extend_due(*, appeal: Appeal, by, until: datetime, reason: str) -> Appeal:
+def appeal_extend_due(
+    *, appeal: Appeal, by, until: datetime, reason: str, at: datetime | None = None
+) -> Appeal:
     """Move the current step's due date later, with a reason (kept on the timeline)."""
-    _check_staff(appeal, by)
+    check("extend_due", appeal, by=by)
     if not reason.strip():
-        raise MoveRefused(_("Give the reason for the extension."))
+        raise MoveRefused(_("Give the reason for the extension."), Refusal.INVALID)
+    now = at or timezone.now()
     field = DUE_FIELDS[appeal.status]
     current = getattr(appeal, field)
-    if until <= timezone.now() or (current and until <= current):
+    if until <= now or (current and until <= current):
         raise MoveRefused(
-            _("The new due date must be later than the current one and in the future.")
+            _("The new due date must be later than the current one and in the future."),
+            Refusal.INVALID,
         )
-    if until > timezone.now() + timedelta(days=366):
-        raise MoveRefused(_("Extend by a year at most."))
+    if until > now + timedelta(days=366):
+        raise MoveRefused(_("Extend by a year at most."), Refusal.INVALID)
     fields = _with_next_due(appeal, {field: until})
-    if field == "return_visit_due_at":
+    if field == DueField.RETURN_VISIT:
         fields.update(reminder_columns(until))
     with transaction.atomic():
         won = Appeal.objects.filter(pk=appeal.pk, status=appeal.status).update(**fields)
         if not won:
-            raise MoveRefused(
-                _("Someone else changed this appeal a moment ago. Reload it to see what happened.")
-            )
+            raise _lost_race()
         AppealEvent.objects.create(
             appeal=appeal,
+            created_at=now,
             actor=by,
             kind=EventKind.DUE_EXTENDED,
             internal_note=reason,
-            data={
-                "field": field,
-                "from": current.isoformat() if current else None,
-                "to": until.isoformat(),
-            },
+            due_field=field,
+            due_at=until,
+            data={"from": current.isoformat() if current else None},
         )
     for name, value in fields.items():
         setattr(appeal, name, value)
@@ -862,25 +766,31 @@ class MeetingRefused(MoveRefused):
     pass
 
 
-def meeting_add_to_agenda(*, meeting: Meeting, appeal: Appeal, by) -> None:
+def _check_meeting(meeting: Meeting, by, *, open_only: bool = True) -> None:
+    if not in_scope(meetings_for, by, meeting):
+        raise MeetingRefused(_("No such meeting in your area."), Refusal.NOT_FOUND)
     if not may(by, CHANGE, Meeting):
-        raise MeetingRefused(_("You cannot change this meeting."))
-    if meeting.is_closed:
-        raise MeetingRefused(_("This meeting is closed."))
-    if not appeal.is_open:
-        raise MeetingRefused(_("Only open appeals go on an agenda."))
+        raise MeetingRefused(_("You cannot change this meeting."), Refusal.NOT_ALLOWED)
+    if open_only and meeting.is_closed:
+        raise MeetingRefused(_("This meeting is closed."), Refusal.CONFLICT)
+
+
+def meeting_add_to_agenda(
+    *, meeting: Meeting, appeal: Appeal, by, at: datetime | None = None
+) -> None:
+    _check_meeting(meeting, by)
+    check("agenda", appeal, by=by)
     if appeal.estate.community_id != meeting.community_id or (
         meeting.estate_id and appeal.estate_id != meeting.estate_id
     ):
-        raise MeetingRefused(_("This appeal is from another estate or community."))
-    if not in_scope(meetings_for, by, meeting) or not in_scope(appeals_for, by, appeal):
-        raise MeetingRefused(_("You cannot change this meeting."))
+        raise MeetingRefused(_("This appeal is from another estate or community."), Refusal.INVALID)
     with transaction.atomic():
         if meeting.agenda.filter(pk=appeal.pk).exists():
             return
         meeting.agenda.add(appeal)
         AppealEvent.objects.create(
             appeal=appeal,
+            created_at=at or timezone.now(),
             actor=by,
             kind=EventKind.AGENDA,
             meeting=meeting,
@@ -889,58 +799,44 @@ def meeting_add_to_agenda(*, meeting: Meeting, appeal: Appeal, by) -> None:
         )
 
 
-def meeting_close(*, meeting: Meeting, by) -> Meeting:
-    if not may(by, CHANGE, Meeting) or not in_scope(meetings_for, by, meeting):
-        raise MeetingRefused(_("You cannot change this meeting."))
-    if not meeting.minutes.strip() or meeting.head_count is None:
-        raise MeetingRefused(_("A meeting is closed only with minutes and a head count."))
-    now = timezone.now()
-    if not Meeting.objects.filter(pk=meeting.pk, closed_at__isnull=True).update(closed_at=now):
-        raise MeetingRefused(_("This meeting is already closed."))
-    meeting.closed_at = now
+def meeting_close(
+    *,
+    meeting: Meeting,
+    by,
+    minutes: str | None = None,
+    head_count: int | None = None,
+    at: datetime | None = None,
+) -> Meeting:
+    """Close a meeting: with its minutes and head count (as saved, or given here), its
+    outcomes can no longer change."""
+    _check_meeting(meeting, by, open_only=False)
+    minutes = meeting.minutes if minutes is None else minutes
+    head_count = meeting.head_count if head_count is None else head_count
+    if not minutes.strip() or head_count is None:
+        raise MeetingRefused(
+            _("A meeting is closed only with minutes and a head count."), Refusal.INVALID
+        )
+    now = at or timezone.now()
+    closed = Meeting.objects.filter(pk=meeting.pk, closed_at__isnull=True).update(
+        closed_at=now, minutes=minutes, head_count=head_count
+    )
+    if not closed:
+        raise MeetingRefused(_("This meeting is already closed."), Refusal.CONFLICT)
+    meeting.closed_at, meeting.minutes, meeting.head_count = now, minutes, head_count
     return meeting
 
 
-def forum_register_appeals(*, meeting: Meeting, rows: list[dict], by) -> list[Appeal]:
+def forum_register_appeals(
+    *, meeting: Meeting, rows: list[dict], by, at: datetime | None = None
+) -> list[Appeal]:
     """Register many appeals raised at a public sentiment forum at once, each on the forum's
     agenda; rows are the keyword arguments of appeal_submit (estate, category, title, …)."""
+    _check_meeting(meeting, by)
     if meeting.type != MeetingType.FORUM:
-        raise MeetingRefused(_("Appeals are registered in bulk at a public sentiment forum."))
-    if meeting.is_closed:
-        raise MeetingRefused(_("This meeting is closed."))
-    if not may(by, CHANGE, Meeting) or not in_scope(meetings_for, by, meeting):
-        raise MeetingRefused(_("You cannot change this meeting."))
-    with transaction.atomic():
-        return [appeal_submit(source=Source.FORUM, by=by, meeting=meeting, **row) for row in rows]
-
-
-def dissatisfied_since_last_meeting(*, meeting: Meeting):
-    """Appeals of the meeting's place closed as solved whose resident was dissatisfied, since
-    the previous party–masses meeting there: the branch looks at them again."""
-    previous = (
-        Meeting.objects.filter(
-            type=MeetingType.PARTY_MASSES,
-            community=meeting.community_id,
-            estate=meeting.estate_id,
-            held_at__lt=meeting.held_at,
+        raise MeetingRefused(
+            _("Appeals are registered in bulk at a public sentiment forum."), Refusal.INVALID
         )
-        .order_by("-held_at")
-        .values("held_at")[:1]
-    )
-    appeals = Appeal.objects.filter(
-        community_filter(meeting),
-        status=Status.CLOSED,
-        closure_reason=ClosureReason.SOLVED,
-        return_visits__satisfaction=Satisfaction.DISSATISFIED,
-        closed_at__lte=meeting.held_at,
-    )
-    first = previous.first()
-    if first:
-        appeals = appeals.filter(closed_at__gt=first["held_at"])
-    return appeals.select_related("estate", "category").distinct().order_by("-closed_at")
-
-
-def community_filter(meeting: Meeting) -> Q:
-    if meeting.estate_id:
-        return Q(estate=meeting.estate_id)
-    return Q(estate__community=meeting.community_id)
+    with transaction.atomic():
+        return [
+            appeal_submit(source=Source.FORUM, by=by, meeting=meeting, at=at, **row) for row in rows
+        ]

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications
+from . import messaging, reminders, retention
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -12,8 +12,8 @@ def deliver_notification(notification_id: int) -> bool:
     up to NOTIFICATION_MAX_ATTEMPTS); the five-minute sweep makes that retry, so there is
     one retry schedule, kept in the database."""
     try:
-        return notifications.notification_deliver(notification_id=notification_id)
-    except notifications.DeliveryFailed:
+        return messaging.notification_deliver(notification_id=notification_id)
+    except messaging.DeliveryFailed:
         return False
 
 
@@ -21,13 +21,13 @@ def deliver_notification(notification_id: int) -> bool:
 def run_sweeps() -> dict:
     """Every five minutes: reminders, digests, and messages whose task was lost."""
     return {
-        "reminders": notifications.sweep_return_visit_reminders(),
-        "digests": notifications.sweep_digests(),
-        "undelivered": notifications.sweep_undelivered(),
+        "reminders": reminders.sweep_return_visit_reminders(),
+        "digests": reminders.sweep_digests(),
+        "undelivered": messaging.sweep_undelivered(),
     }
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def anonymise_closed_appeals() -> int:
     """Daily: erase contact details of appeals closed longer ago than the retention period."""
-    return notifications.appeals_anonymise_closed().appeals_anonymised
+    return retention.appeals_anonymise_closed().appeals_anonymised

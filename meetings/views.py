@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from branches.models import Building
 
 from . import ratelimit
-from .forms import AppealForm, ResidentAnswerForm, TrackLookupForm
+from .forms.public import AppealForm, ResidentAnswerForm, TrackLookupForm
 from .models import Status
 from .queries import NEXT_STEP, appeal_by_code, public_status, public_timeline
 from .services import MoveRefused, appeal_record_return_visit, appeal_submit, appeal_withdraw

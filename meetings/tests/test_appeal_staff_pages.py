@@ -176,7 +176,9 @@ def test_reassign_and_extend_write_events(client, world, new_appeal):
     client.force_login(world.staff_a)
     client.post(act(appeal, "reassign"), {"reassign-handler": world.secretary_a1.pk})
     until = (timezone.localdate() + timezone.timedelta(days=30)).isoformat()
-    client.post(act(appeal, "extend"), {"extend-until": until, "extend-reason": "等待物业报价"})
+    client.post(
+        act(appeal, "extend_due"), {"extend_due-until": until, "extend_due-reason": "等待物业报价"}
+    )
     appeal.refresh_from_db()
     assert appeal.handler == world.secretary_a1
     assert timezone.localtime(appeal.routing_due_at).date().isoformat() == until
@@ -240,7 +242,7 @@ def test_a_duplicate_is_closed_against_its_original(client, world, new_appeal):
 
 
 def test_the_list_never_counts_past_its_cap(client, world, new_appeal, monkeypatch):
-    from meetings.admin import CappedCountPaginator
+    from meetings.admin.appeals import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
     for i in range(5):

@@ -31,25 +31,32 @@ def test_one_appeal_through_every_meeting(client, world, new_appeal, department)
     appeal = new_appeal(title="小区旁拟建垃圾分拣中心")
     client.force_login(world.staff_a)
 
-    def outcome(meeting, key, **fields):
+    def outcome(meeting, name, **fields):
         client.post(
             reverse("admin:meetings_meeting_agenda", args=[meeting.pk]), {"appeals": [appeal.pk]}
         )
+        prefix = f"o{appeal.pk}-{name}"
         client.post(
             reverse("admin:meetings_meeting_outcome", args=[meeting.pk]),
-            {"appeal": appeal.pk, "outcome": key, **fields},
+            {
+                "appeal": appeal.pk,
+                "outcome": name,
+                **{f"{prefix}-{field}": value for field, value in fields.items()},
+            },
         )
         appeal.refresh_from_db()
         return appeal.status
 
     party_masses = new_meeting(client, world, MeetingType.PARTY_MASSES)
-    assert outcome(party_masses, "coordinate", public_note="先协调") == Status.COORDINATING
+    assert outcome(party_masses, "route_coordinate", public_note="先协调") == Status.COORDINATING
     coordination = new_meeting(client, world, MeetingType.COORDINATION)
-    assert outcome(coordination, "major", public_note="协调未果，听证") == Status.HEARING
+    assert (
+        outcome(coordination, "coordination_major", public_note="协调未果，听证") == Status.HEARING
+    )
     hearing = new_meeting(client, world, MeetingType.HEARING)
     status = outcome(
         hearing,
-        "vote",
+        "hearing_vote",
         eligible=60,
         present=48,
         votes_for=39,

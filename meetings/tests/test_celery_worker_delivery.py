@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from governance.celery import app
 from meetings.models import Appeal, Notification
-from meetings.notifications import reminder_times, sweep_return_visit_reminders
+from meetings.reminders import reminder_times, sweep_return_visit_reminders
 from meetings.services import appeal_report_fix, appeal_route
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,8 +13,11 @@ def page_of(m):
     return reverse("admin:meetings_meeting_change", args=[m.pk])
 
 
-def outcome(client, m, appeal, key, **fields):
-    data = {"appeal": appeal.pk, "outcome": key, **fields}
+def outcome(client, m, appeal, name, **fields):
+    """Record the outcome `name` (a move, or the hearing's vote) with its form's fields."""
+    prefix = f"o{appeal.pk}-{name}"
+    data = {"appeal": appeal.pk, "outcome": name}
+    data.update({f"{prefix}-{field}": value for field, value in fields.items()})
     return client.post(reverse("admin:meetings_meeting_outcome", args=[m.pk]), data, follow=True)
 
 
@@ -95,10 +98,10 @@ def test_party_masses_meeting_routes_its_agenda(client, world, new_appeal, meeti
     m = meeting(MeetingType.PARTY_MASSES, one, two, three)
     client.force_login(world.staff_a)
     html = client.get(page_of(m)).content.decode()
-    assert 'id="agenda"' in html and 'value="coordinate"' in html
-    outcome(client, m, one, "coordinate", public_note="由协调会与物业协商")
-    outcome(client, m, two, "refer", department=department.pk)
-    response = outcome(client, m, three, "decline", public_note="")
+    assert 'id="agenda"' in html and 'value="route_coordinate"' in html
+    outcome(client, m, one, "route_coordinate", public_note="由协调会与物业协商")
+    outcome(client, m, two, "route_refer", department=department.pk)
+    response = outcome(client, m, three, "decline", reason="")
     assert "errorlist" in response.content.decode() or "error" in response.content.decode()
     for appeal in (one, two, three):
         appeal.refresh_from_db()
@@ -111,7 +114,7 @@ def test_coordination_meeting_records_agreement(client, world, appeal_in, meetin
     appeal = appeal_in(Status.COORDINATING)
     m = meeting(MeetingType.COORDINATION, appeal)
     client.force_login(world.staff_a)
-    outcome(client, m, appeal, "agreed", public_note="物业同意本周内维修")
+    outcome(client, m, appeal, "coordination_agreed", public_note="物业同意本周内维修")
     appeal.refresh_from_db()
     assert appeal.status == Status.IN_PROGRESS
 
@@ -124,7 +127,7 @@ def test_hearing_records_the_vote_and_the_rule_decides(client, world, appeal_in,
         client,
         m,
         appeal,
-        "vote",
+        "hearing_vote",
         eligible=45,
         present=31,
         votes_for=25,

@@ -8,12 +8,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from meetings.messaging import notification_deliver, sweep_undelivered
 from meetings.models import Appeal, Notification, Status
-from meetings.notifications import (
-    notification_deliver,
-    sweep_digests,
-    sweep_undelivered,
-)
+from meetings.reminders import sweep_digests
 from meetings.services import (
     appeal_acknowledge,
     appeal_record_return_visit,
@@ -57,11 +54,12 @@ def test_the_resident_is_texted_when_acknowledged_resolved_and_closed(world, new
             satisfaction="satisfied",
         )
     texts = [text for phone, text in MemoryBackend.outbox]
-    assert [phone for phone, _ in MemoryBackend.outbox] == ["13912340000"] * 3
+    assert [phone for phone, _ in MemoryBackend.outbox] == ["13912340000"] * 4
     assert all(appeal.display_code in text for text in texts)
-    assert f"/appeals/track/{appeal.display_code}/" in texts[1]  # answer the return visit
-    assert "已办结" in texts[1] or "fixed" in texts[1]
-    assert Notification.objects.filter(channel="sms", delivered_at__isnull=False).count() == 3
+    assert "跟踪码" in texts[0]  # at filing: the code, should the success page be lost
+    assert f"/appeals/track/{appeal.display_code}/" in texts[2]  # answer the return visit
+    assert "已办结" in texts[2] or "fixed" in texts[2]
+    assert Notification.objects.filter(channel="sms", delivered_at__isnull=False).count() == 4
 
 
 def test_a_resident_who_filed_in_english_gets_english_texts(world, new_appeal, commit):
@@ -88,7 +86,7 @@ def test_the_department_is_told_when_an_appeal_is_referred(
 def test_running_the_task_twice_sends_once(world, new_appeal):
     appeal = new_appeal()
     appeal_acknowledge(appeal=appeal, by=world.staff_a)  # records the text; no commit here
-    message = Notification.objects.get(channel="sms")
+    message = Notification.objects.get(kind="sms_acknowledged")
     assert deliver_notification.apply(args=[message.pk]).get() is True
     assert deliver_notification.apply(args=[message.pk]).get() is False
     assert len(MemoryBackend.outbox) == 1
@@ -96,8 +94,10 @@ def test_running_the_task_twice_sends_once(world, new_appeal):
 
 def test_a_failed_text_is_recorded_retried_and_the_appeal_untouched(world, new_appeal):
     appeal = new_appeal()
+    assert sweep_undelivered() == 1  # the code texted at filing (its task waits for a commit)
+    MemoryBackend.outbox.clear()
     appeal_acknowledge(appeal=appeal, by=world.staff_a)
-    message = Notification.objects.get(channel="sms")
+    message = Notification.objects.get(kind="sms_acknowledged")
     with mock.patch.object(MemoryBackend, "send", side_effect=ConnectionError("gateway down")):
         deliver_notification.apply(args=[message.pk])
     message.refresh_from_db()
@@ -130,7 +130,7 @@ def test_a_failed_email_is_recorded(world, new_appeal, department):
 def test_no_delivery_past_the_attempts_however_it_is_asked(world, new_appeal):
     appeal = new_appeal()
     appeal_acknowledge(appeal=appeal, by=world.staff_a)
-    message = Notification.objects.get(channel="sms")
+    message = Notification.objects.get(kind="sms_acknowledged")
     Notification.objects.filter(pk=message.pk).update(attempts=2)
     assert deliver_notification.apply(args=[message.pk]).get() is False
     assert MemoryBackend.outbox == []
@@ -139,7 +139,7 @@ def test_no_delivery_past_the_attempts_however_it_is_asked(world, new_appeal):
 def test_a_dead_broker_costs_one_timeout_not_one_per_message(world, new_appeal):
     from celery import current_app
 
-    from meetings.notifications import _enqueue
+    from meetings.messaging import _enqueue
 
     calls = []
 
@@ -157,7 +157,7 @@ def test_a_dead_broker_costs_one_timeout_not_one_per_message(world, new_appeal):
 def test_a_message_that_keeps_failing_is_given_up_after_the_attempts(world, new_appeal):
     appeal = new_appeal()
     appeal_acknowledge(appeal=appeal, by=world.staff_a)
-    message = Notification.objects.get(channel="sms")
+    message = Notification.objects.get(kind="sms_acknowledged")
     with mock.patch.object(MemoryBackend, "send", side_effect=ConnectionError("down")):
         for _ in range(3):
             Notification.objects.filter(pk=message.pk).update(deliver_after=timezone.now())
@@ -169,7 +169,7 @@ def test_a_message_that_keeps_failing_is_given_up_after_the_attempts(world, new_
 def test_a_message_being_sent_is_not_sent_again_by_a_second_worker(world, new_appeal):
     appeal = new_appeal()
     appeal_acknowledge(appeal=appeal, by=world.staff_a)
-    message = Notification.objects.get(channel="sms")
+    message = Notification.objects.get(kind="sms_acknowledged")
     Notification.objects.filter(pk=message.pk).update(
         claimed_until=timezone.now() + timedelta(minutes=3)
     )

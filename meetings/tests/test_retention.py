@@ -9,8 +9,8 @@ from django.test import override_settings
 from PIL import Image
 
 from meetings.models import Appeal, AppealPhoto, RetentionRun
-from meetings.notifications import appeals_anonymise_closed, months_before
 from meetings.photos import clean_photo
+from meetings.retention import appeals_anonymise_closed, months_before
 
 
 def closed_at(appeal, when):

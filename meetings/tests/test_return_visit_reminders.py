@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Appeal, Notification, Status
-from meetings.notifications import reminder_times, sweep_return_visit_reminders
+from meetings.reminders import reminder_times, sweep_return_visit_reminders
 from meetings.services import (
     appeal_acknowledge,
     appeal_record_return_visit,
@@ -185,8 +185,8 @@ def test_extending_the_return_visit_starts_the_reminders_afresh(client, world, r
     client.force_login(world.staff_a)
     later = (timezone.localdate() + timedelta(days=2)).isoformat()
     client.post(
-        reverse("admin:meetings_appeal_act", args=[resolved.pk, "extend"]),
-        {"extend-until": later, "extend-reason": "居民出差"},
+        reverse("admin:meetings_appeal_act", args=[resolved.pk, "extend_due"]),
+        {"extend_due-until": later, "extend_due-reason": "居民出差"},
     )
     resolved.refresh_from_db()
     assert timezone.localtime(resolved.return_visit_due_at).date().isoformat() == later

@@ -36,8 +36,12 @@ def test_acknowledging_twice_says_it_is_already_acknowledged(client, world, new_
 def test_extending_more_than_a_year_is_refused(client, world, new_appeal):
     appeal = new_appeal()
     client.force_login(world.staff_a)
-    client.post(act(appeal, "extend"), {"extend-until": "9999-12-31", "extend-reason": "x"})
-    client.post(act(appeal, "extend"), {"extend-until": "0001-01-01", "extend-reason": "x"})
+    client.post(
+        act(appeal, "extend_due"), {"extend_due-until": "9999-12-31", "extend_due-reason": "x"}
+    )
+    client.post(
+        act(appeal, "extend_due"), {"extend_due-until": "0001-01-01", "extend_due-reason": "x"}
+    )
     assert not AppealEvent.objects.filter(appeal=appeal, kind="due_extended").exists()
 
 
@@ -108,12 +112,12 @@ def test_absurd_numbers_and_ids_get_messages(client, world, appeal_in, meeting, 
         reverse("admin:meetings_meeting_outcome", args=[m.pk]),
         {
             "appeal": appeal.pk,
-            "outcome": "vote",
-            "eligible": 3_000_000_000,
-            "present": 3,
-            "votes_for": 3,
-            "votes_against": 0,
-            "abstain": 0,
+            "outcome": "hearing_vote",
+            f"o{appeal.pk}-hearing_vote-eligible": 3_000_000_000,
+            f"o{appeal.pk}-hearing_vote-present": 3,
+            f"o{appeal.pk}-hearing_vote-votes_for": 3,
+            f"o{appeal.pk}-hearing_vote-votes_against": 0,
+            f"o{appeal.pk}-hearing_vote-abstain": 0,
         },
     )
     assert response.status_code == 200
@@ -124,9 +128,8 @@ def test_absurd_numbers_and_ids_get_messages(client, world, appeal_in, meeting, 
         ).status_code
         == 302
     )
-    assert (
-        client.post(reverse("admin:meetings_meeting_outcome", args=[m.pk]), {}).status_code == 200
-    )
+    empty = client.post(reverse("admin:meetings_meeting_outcome", args=[m.pk]), {}, follow=True)
+    assert empty.status_code == 200 and 'class="error"' in empty.content.decode()
     assert (
         client.get(reverse("admin:meetings_appeal_add"), {"building": str(10**30)}).status_code
         == 200

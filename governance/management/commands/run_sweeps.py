@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meetings import notifications
+from meetings import messaging, reminders, retention
 
 
 class Command(BaseCommand):
@@ -32,8 +32,8 @@ class Command(BaseCommand):
 
     def _run(self):
         return {
-            "reminders": notifications.sweep_return_visit_reminders(),
-            "digests": notifications.sweep_digests(),
-            "undelivered": notifications.sweep_undelivered(),
-            "anonymised": notifications.appeals_anonymise_closed().appeals_anonymised,
+            "reminders": reminders.sweep_return_visit_reminders(),
+            "digests": reminders.sweep_digests(),
+            "undelivered": messaging.sweep_undelivered(),
+            "anonymised": retention.appeals_anonymise_closed().appeals_anonymised,
         }

@@ -1,4 +1,4 @@
-"""Forms only clean input; their cleaned_data is the services' input."""
+"""The residents' forms: file an appeal, look it up, answer the return visit."""
 
 from django import forms
 from django.conf import settings
@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Building, Estate
 from branches.phones import validate_mainland_mobile
 
-from .models import AppealCategory, Channel, Satisfaction
-from .photos import clean_photo
+from ..models import AppealCategory, Satisfaction
+from ..photos import clean_photo
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -160,36 +160,3 @@ class ResidentAnswerForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class StaffReturnVisitForm(forms.Form):
-    channel = forms.ChoiceField(
-        label=_("Channel"),
-        choices=[(c, label) for c, label in Channel.choices if c != Channel.RESIDENT_ONLINE],
-    )
-    reached = forms.TypedChoiceField(
-        label=_("Reached the resident?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
-    )
-    solved = forms.TypedChoiceField(
-        label=_("Solved?"),
-        choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda v: v == "yes",
-        empty_value=None,
-        required=False,
-    )
-    satisfaction = forms.ChoiceField(
-        label=_("Satisfaction"), choices=[("", "—"), *Satisfaction.choices], required=False
-    )
-    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("reached"):
-            if cleaned.get("solved") is None:
-                self.add_error("solved", _("Say whether it is solved."))
-            if not cleaned.get("satisfaction"):
-                self.add_error("satisfaction", _("Say how satisfied the resident is."))
-        return cleaned

@@ -1,0 +1,369 @@
+"""The appeals list and each appeal's page. Every change goes through meetings.services; the
+page offers what meetings.moves says is open, with the form the action table names."""
+
+import re
+
+from django.contrib import admin, messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from branches.phones import MAINLAND_MOBILE
+from branches.scope import VIEW, may
+from branches.scoped_admin import ScopedModelAdmin
+
+from .. import services
+from ..forms.staff import StaffAppealForm
+from ..models import Appeal, Status
+from ..moves import appeal_moves_open
+from ..queries import WORK_QUEUES, appeal_timeline, appeals_in_queue, meetings_of_appeal
+from ..scope import appeals_for
+from ..tracking import normalize_code
+from .actions import ACTIONS
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP rows, so a list of a million appeals never counts them all."""
+
+    CAP = 2_000
+
+    @cached_property
+    def count(self):
+        # Unordered: counting needs no sort of the whole table before the limit.
+        return self.object_list.order_by()[: self.CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("deadline")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("overdue")), ("no", _("on time"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(next_due_at__lt=now)
+        if self.value() == "no":
+            return queryset.exclude(next_due_at__lt=now)
+        return queryset
+
+
+class WorkQueueFilter(admin.SimpleListFilter):
+    """The queues of the staff home page, as filters: the list shows what the count counted."""
+
+    title = gettext_lazy("work queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(queue, label) for queue, label in WORK_QUEUES]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset & appeals_in_queue(user=request.user, queue=self.value())
+
+
+STATUS_COLOURS = {
+    Status.RECEIVED: "#0d6efd",
+    Status.COORDINATING: "#6f42c1",
+    Status.HEARING: "#d63384",
+    Status.REFERRED: "#fd7e14",
+    Status.IN_PROGRESS: "#0dcaf0",
+    Status.RESOLVED: "#198754",
+    Status.REOPENED: "#dc3545",
+    Status.CLOSED: "#6c757d",
+}
+
+
+def status_badge(appeal):
+    text = appeal.get_status_display()
+    if appeal.status == Status.CLOSED and appeal.closure_reason:
+        text = f"{text} · {appeal.get_closure_reason_display()}"
+    return format_html(
+        '<span class="status-badge" style="background:{};color:#fff;padding:2px 6px;'
+        'border-radius:4px;white-space:nowrap">{}</span>',
+        STATUS_COLOURS[appeal.status],
+        text,
+    )
+
+
+@admin.register(Appeal)
+class AppealAdmin(ScopedModelAdmin):
+    gate = appeals_for
+    form = StaffAppealForm
+    change_form_template = "admin/meetings/appeal/change_form.html"
+    # Only columns an index can sort stay sortable: a sort of a million rows is no page.
+    list_display = [
+        "code_link",
+        "title_text",
+        "estate_name",
+        "status_display",
+        "age",
+        "next_due",
+        "handler_name",
+    ]
+    list_display_links = None
+    list_filter = [
+        WorkQueueFilter,
+        "status",
+        "estate",
+        "category",
+        "source",
+        OverdueFilter,
+        "department",
+        "handler",
+    ]
+    list_select_related = ["estate", "handler"]
+    list_per_page = 50
+    list_max_show_all = 0  # "show all" of a million appeals is never wanted
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    search_fields = ["title"]  # replaced by get_search_results below
+    search_help_text = gettext_lazy(
+        "A tracking code, a whole mobile number, or words of the title."
+    )
+    autocomplete_fields = ["building"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        phone = re.sub(r"[\s-]", "", term)
+        if MAINLAND_MOBILE.match(phone):
+            return queryset.filter(contact_phone=phone), False
+        code = normalize_code(term)
+        if code:
+            return queryset.filter(code=code), False
+        return queryset.filter(title__icontains=term), False
+
+    @admin.display(description=gettext_lazy("code"), ordering="code")
+    def code_link(self, appeal):
+        url = reverse("admin:meetings_appeal_change", args=[appeal.pk])
+        return format_html('<a href="{}" class="font-monospace">{}</a>', url, appeal.display_code)
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_display(self, appeal):
+        return status_badge(appeal)
+
+    @admin.display(description=gettext_lazy("title"))
+    def title_text(self, appeal):
+        return appeal.title
+
+    @admin.display(description=gettext_lazy("estate"))
+    def estate_name(self, appeal):
+        return appeal.estate.name
+
+    @admin.display(description=gettext_lazy("handler"))
+    def handler_name(self, appeal):
+        if appeal.handler is None:
+            return "—"
+        return appeal.handler.get_full_name() or appeal.handler.get_username()
+
+    @admin.display(description=gettext_lazy("age"), ordering="pk")
+    def age(self, appeal):
+        return timesince(appeal.created_at, depth=1)
+
+    @admin.display(description=gettext_lazy("next due"), ordering="next_due_at")
+    def next_due(self, appeal):
+        if appeal.next_due_at is None:
+            return "—"
+        day = timezone.localtime(appeal.next_due_at).strftime("%Y-%m-%d")
+        if appeal.is_overdue:
+            return format_html(
+                '<span class="overdue" style="color:#fff;background:#dc3545;padding:2px 6px;'
+                'border-radius:4px;white-space:nowrap">{} · {}</span>',
+                _("overdue"),
+                day,
+            )
+        return day
+
+    # --- the appeal page -----------------------------------------------------------------
+
+    READ_ONLY = [
+        "code_display",
+        "status_display",
+        "estate",
+        "building",
+        "category",
+        "title",
+        "description",
+        "source",
+        "contact_name",
+        "contact_phone",
+        "handler",
+        "department",
+        "created_at",
+        "acknowledged_at",
+        "next_due_at",
+        "duplicate_of",
+        "repeat_of",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.READ_ONLY
+
+    def get_fields(self, request, obj=None):
+        return StaffAppealForm.Meta.fields if obj is None else self.READ_ONLY
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": StaffAppealForm.Meta.fields})]
+        return [
+            (None, {"fields": ["code_display", "status_display", "title", "description"]}),
+            (_("Where and what"), {"fields": ["estate", "building", "category", "source"]}),
+            (_("Resident"), {"fields": ["contact_name", "contact_phone"]}),
+            (
+                _("Handling"),
+                {
+                    "fields": [
+                        "handler",
+                        "department",
+                        "created_at",
+                        "acknowledged_at",
+                        "next_due_at",
+                        "duplicate_of",
+                        "repeat_of",
+                    ]
+                },
+            ),
+        ]
+
+    @admin.display(description=gettext_lazy("tracking code"))
+    def code_display(self, appeal):
+        return appeal.display_code
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/act/<str:action>/",
+                self.admin_site.admin_view(self.act_view),
+                name="meetings_appeal_act",
+            ),
+            path(
+                "<path:object_id>/photo/<int:photo_id>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="meetings_appeal_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if change:  # the appeal page changes nothing through the form: only through actions
+            return
+        fields = StaffAppealForm.Meta.fields  # exactly appeal_submit's keyword arguments
+        created = services.appeal_submit(
+            **{name: form.cleaned_data[name] for name in fields}, by=request.user
+        )
+        obj.pk, obj.code = created.pk, created.code
+        obj._state.adding = False
+
+    def has_change_permission(self, request, obj=None):
+        # The page is read-only; actions check their own permission through the services.
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return may(request.user, VIEW, Appeal)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            appeal = self.get_object(request, object_id)
+            if appeal is not None:
+                extra_context.update(
+                    self._page_context(request, appeal, extra_context.get("bound_action"))
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _page_context(self, request, appeal, bound=None):
+        open_now = appeal_moves_open(appeal=appeal, user=request.user)
+        actions = []
+        for name, action in ACTIONS.items():
+            # a refused action's form stays, with what was typed, beside the message why
+            if open_now[name] is not None and not (bound is not None and bound.prefix == name):
+                continue
+            form = (
+                bound
+                if bound is not None and bound.prefix == name
+                else action.form(prefix=name, appeal=appeal, user=request.user)
+            )
+            actions.append(
+                {"name": name, "label": action.label(name), "form": form, "open": form.is_bound}
+            )
+        return {
+            "appeal": appeal,
+            "events": appeal_timeline(appeal=appeal),
+            "photos": appeal.photos.all(),
+            "appeal_actions": actions,
+            "agenda_meetings": meetings_of_appeal(appeal=appeal),
+            "duplicates": appeal.duplicates.all(),
+            "repeats": appeal.repeats.all(),
+            "return_visits": appeal.return_visits.select_related("by"),
+            # Some moves are open to this appeal, at a meeting: say where they are made.
+            "meeting_bound": any(r is not None and r.needs_meeting for r in open_now.values()),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+
+    def act_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        appeal = self.get_object(request, object_id)
+        if appeal is None or action not in ACTIONS:
+            raise Http404
+        page = reverse("admin:meetings_appeal_change", args=[appeal.pk])
+        entry = ACTIONS[action]
+        form = entry.form(request.POST, prefix=action, appeal=appeal, user=request.user)
+        if not form.is_valid():
+            messages.error(
+                request,
+                _("%(action)s: please correct what is marked.") % {"action": entry.label(action)},
+            )
+            return self._page_again(request, appeal, form)
+        try:
+            entry.run(appeal=appeal, by=request.user, meeting=None, data=form.cleaned_data)
+        except services.MoveRefused as refused:
+            messages.error(request, refused.message)
+            appeal.refresh_from_db()
+            return self._page_again(request, appeal, form)
+        messages.success(request, _("%(action)s: done.") % {"action": entry.label(action)})
+        appeal.refresh_from_db()
+        if action == "extend_due" and appeal.is_overdue:
+            messages.warning(
+                request,
+                _(
+                    "The appeal is still overdue: an earlier step (such as acknowledging it) "
+                    "is late."
+                ),
+            )
+        return redirect(page)
+
+    def _page_again(self, request, appeal, form):
+        """The appeal page again, with the action's form as it was typed and its errors."""
+        return self.change_page_again(request, appeal, {"bound_action": form})
+
+    def photo_view(self, request, object_id, photo_id):
+        appeal = self.get_object(request, object_id)
+        if appeal is None:
+            raise Http404
+        photo = appeal.photos.filter(pk=photo_id).first()
+        if photo is None:
+            raise Http404
+        response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -1,0 +1,260 @@
+"""Messages: who is told what, recorded before anything is sent, delivered by small tasks
+after commit, and found again by the five-minute sweep when a task was lost or failed.
+
+The moves in meetings.services call the `notify_*` functions inside their transaction; other
+parts (reminders, the year end) record a message to a staff user or to a named recipient (a
+department, the county performance office, the town committee) through `message_staff_user`
+and `message_named_recipient`. Every message has a dedupe key, so whatever runs twice, a
+message exists (and goes out) once.
+"""
+
+import logging
+import time as time_module
+from datetime import datetime, timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import Appeal, Notification
+from .sms import send_sms
+
+logger = logging.getLogger(__name__)
+DELIVER_TASK = "meetings.tasks.deliver_notification"
+LEASE = timedelta(minutes=5)
+
+
+# --- Writing messages -------------------------------------------------------------------
+
+
+def _render(kind: str, context: dict, language: str, *, html: bool = True):
+    with translation.override(language):
+        subject = render_to_string(f"messages/{kind}-subject.txt", context).strip()
+        text = render_to_string(f"messages/{kind}-body.txt", context).strip()
+        body_html = render_to_string(f"messages/{kind}-body.html", context) if html else ""
+    return " ".join(subject.split()), text, body_html
+
+
+def _create(**fields) -> Notification | None:
+    """Record a message unless one with its dedupe key exists; returns it when new."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(**fields)
+    except IntegrityError:
+        if Notification.objects.filter(dedupe_key=fields["dedupe_key"]).exists():
+            return None
+        raise
+
+
+def _enqueue(ids: list[int]) -> None:
+    """Hand the messages to Celery by task name (no import of the tasks module). A broker
+    that does not answer is logged and left to the sweep."""
+    task = current_app.tasks[DELIVER_TASK]
+    for done, pk in enumerate(ids):
+        try:
+            task.apply_async((pk,), retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure: the sweep delivers it later
+            logger.warning(
+                "could not enqueue notifications %s; the sweep will send them",
+                ids[done:],
+                exc_info=True,
+            )
+            return  # the broker is down: one timeout, not one per message
+
+
+def enqueue_deliveries(ids: list[int]) -> None:
+    """Deliver after the surrounding transaction commits; never fails the request."""
+    ids = [pk for pk in ids if pk]
+
+    def enqueue_after_commit():
+        _enqueue(ids)
+
+    if ids:
+        transaction.on_commit(enqueue_after_commit, robust=True)
+
+
+def _record(kind: str, context, language: str, **fields) -> Notification | None:
+    """Claim the message's dedupe key by recording it, then render it into that row, in one
+    transaction: whoever loses the claim renders nothing. `context` is a dict, or a function
+    returning one, called only once the claim is won (a costly context is built once)."""
+    with transaction.atomic():
+        message = _create(kind=kind, subject="", text="", **fields)
+        if message is None:
+            return None
+        message.subject, message.text, message.html = _render(
+            kind, context() if callable(context) else context, language
+        )
+        message.save(update_fields=["subject", "text", "html"])
+    return message
+
+
+def message_staff_user(kind, *, user, dedupe_key, context, appeal=None, deliver_after=None):
+    """Record a message to a staff user: read in the admin's inbox, and mailed too when the
+    user has an e-mail address. Returns the new message, or None when its key exists; the
+    caller hands new ones to `enqueue_deliveries`."""
+    return _record(
+        kind,
+        context,
+        settings.LANGUAGE_CODE,
+        channel=Notification.Channel.EMAIL if user.email else Notification.Channel.INBOX,
+        user=user,
+        recipient_name=user.get_full_name() or user.get_username(),
+        address=user.email,
+        appeal=appeal,
+        dedupe_key=dedupe_key,
+        deliver_after=deliver_after or timezone.now(),
+        delivered_at=None if user.email else timezone.now(),
+    )
+
+
+def message_named_recipient(kind, *, name, emails, dedupe_key, context, appeal=None):
+    """Record an e-mail to a named recipient that is not a user (a department, the county
+    performance office, the town committee). Returns the new message, or None when its key
+    exists; the caller hands new ones to `enqueue_deliveries`."""
+    return _record(
+        kind,
+        context,
+        settings.LANGUAGE_CODE,
+        channel=Notification.Channel.EMAIL,
+        recipient_name=name,
+        address=emails,
+        appeal=appeal,
+        dedupe_key=dedupe_key,
+        deliver_after=timezone.now(),
+    )
+
+
+def _appeal_url(appeal) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("track_detail", args=[appeal.display_code])
+
+
+def staff_url(appeal) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("admin:meetings_appeal_change", args=[appeal.pk])
+
+
+def notify_resident(appeal: Appeal, event: str, *, stamp: str) -> None:
+    """A text message to the resident when their appeal is acknowledged, resolved or closed.
+    `stamp` makes the key unique per occasion (an appeal may be resolved twice)."""
+    if not appeal.contact_phone:
+        return
+    with translation.override(appeal.language):
+        text = render_to_string(
+            f"messages/sms/{event}.txt",
+            {"appeal": appeal, "url": _appeal_url(appeal), "code": appeal.display_code},
+        ).strip()
+    message = _create(
+        kind=f"sms_{event}",
+        channel=Notification.Channel.SMS,
+        recipient_name=appeal.contact_name,
+        address=appeal.contact_phone,
+        appeal=appeal,
+        subject=text[:200],
+        text=text,
+        dedupe_key=f"sms:{appeal.pk}:{event}:{stamp}",
+        deliver_after=timezone.now(),
+    )
+    enqueue_deliveries([message.pk if message else None])
+
+
+def notify_department(appeal: Appeal, *, stamp: str) -> None:
+    department = appeal.department
+    if department is None or not department.emails.strip():
+        return
+    message = message_named_recipient(
+        "referral",
+        name=department.name,
+        emails=department.emails,
+        appeal=appeal,
+        dedupe_key=f"referral:{appeal.pk}:{department.pk}:{stamp}",
+        context={"appeal": appeal, "department": department, "url": staff_url(appeal)},
+    )
+    enqueue_deliveries([message.pk if message else None])
+
+
+# --- Delivery ---------------------------------------------------------------------------
+
+
+class DeliveryFailed(Exception):
+    pass
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
+    """Send one e-mail or text message, once. Returns True when this call sent it; False
+    when there was nothing to do (sent already, being sent, or gone). Raises DeliveryFailed
+    after recording the error and when to try again."""
+    now = now or timezone.now()
+    claimed = (
+        Notification.objects.filter(
+            pk=notification_id,
+            delivered_at__isnull=True,
+            channel__in=[Notification.Channel.EMAIL, Notification.Channel.SMS],
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
+        .update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    message = Notification.objects.get(pk=notification_id)
+    try:
+        if message.channel == Notification.Channel.SMS:
+            send_sms(message.address, message.text)
+        else:
+            recipients = [a.strip() for a in message.address.split(",") if a.strip()]
+            mail = EmailMultiAlternatives(message.subject, message.text, to=recipients)
+            if message.html:
+                mail.attach_alternative(message.html, "text/html")
+            mail.send()
+    except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
+        wait = timedelta(minutes=2 ** min(message.attempts, 8))
+        Notification.objects.filter(pk=message.pk).update(
+            claimed_until=None,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            deliver_after=now + wait,
+        )
+        logger.warning("notification %s: delivery failed (%s)", message.pk, error)
+        raise DeliveryFailed(str(error)) from error
+    # It went out: record that, trying again if the database hiccups, so that the lease
+    # running out does not send it a second time.
+    for attempt in range(3):
+        try:
+            Notification.objects.filter(pk=message.pk).update(
+                delivered_at=timezone.now(), claimed_until=None, last_error=""
+            )
+            break
+        except DatabaseError:
+            if attempt == 2:
+                logger.exception("notification %s sent but not marked delivered", message.pk)
+                raise
+            time_module.sleep(0.5 * (attempt + 1))
+    return True
+
+
+def sweep_undelivered(now: datetime | None = None, limit: int = 500) -> int:
+    """Enqueue the e-mails and texts whose task was lost (broker down) or failed and whose
+    retry time has come; returns how many were handed on."""
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            delivered_at__isnull=True,
+            channel__in=[Notification.Channel.EMAIL, Notification.Channel.SMS],
+            deliver_after__lte=now,
+            attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("deliver_after")
+        .values_list("pk", flat=True)[:limit]
+    )
+    _enqueue(ids)
+    return len(ids)
+
+
+def notifications_mark_read(*, user, ids) -> int:
+    return Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

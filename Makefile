@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default: DEBUG on, SQLite, eager tasks (unless the environment says otherwise).
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint format messages bench
+.PHONY: install run test lint format messages bench production-check
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# The README's production steps for real: DEBUG off, its own PostgreSQL database
+# (PRODUCTION_CHECK_DATABASE_URL), migrate, collectstatic, gunicorn, and curl on the pages.
+production-check: $(INSTALLED)
+	VENV=$(VENV) scripts/production_check.sh
 
 # Refresh the catalogue after changing strings, translate, then compile (needs GNU gettext).
 messages: $(INSTALLED)

@@ -1,12 +1,26 @@
-"""`seed_demo` builds the case study's world, and running it again changes nothing."""
+"""`seed_demo` builds the case study's world, and running it again changes nothing. Its users
+share a published password, so with DEBUG off it refuses to run unless told the site is not
+production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
 
 from branches.models import Building, BuildingGroup, Estate, Member, MemberCategory, StaffScope
 
 GUANGDA = {"新城景苑": 6, "新都城": 7, "丽景新城": 5}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def development(settings):
+    """Run seed_demo as `make run` does, with DEBUG on; the refusal tests turn it off."""
+    settings.DEBUG = True
 
 
 def snapshot():
@@ -106,3 +120,50 @@ def test_seed_demo_gives_a_lived_in_system_of_appeals_and_meetings():
     assert {(True, True), (True, False), (False, None)} <= answers
     assert ReturnVisit.objects.filter(by=None).exists()  # a resident answered online
     assert guangda.filter(repeat_of__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_with_debug_off_seed_demo_refuses_and_creates_nothing(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--i-know-this-is-not-production"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.exists()
+    assert not Estate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_with_debug_off_the_flag_lets_seed_demo_run(settings):
+    settings.DEBUG = False
+    call_command("seed_demo", "--i-know-this-is-not-production")
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert authenticate(username="admin", password="demo-2026") is not None
+
+
+@pytest.mark.django_db
+def test_with_debug_on_seed_demo_runs_without_the_flag(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_a_refused_run_says_why_on_stderr_and_exits_non_zero(tmp_path):
+    """As a deployer would meet it: `manage.py seed_demo` in a production environment."""
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="governance.settings",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DEBUG is off" in result.stderr and "--i-know-this-is-not-production" in result.stderr
+    assert "Demo users" not in result.stdout
+    assert not (tmp_path / "db.sqlite3").exists()  # refused before touching the database

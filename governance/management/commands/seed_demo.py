@@ -1,15 +1,35 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from branches.demo import DEMO_PASSWORD, USERS, seed_branches_demo
 from meetings.demo import seed_meetings_demo
 
+NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
+
 
 class Command(BaseCommand):
     help = (
-        "Build the demo world (Huangxing Town, Guangda Community) and demo users. Safe to re-run."
+        "Build the demo world (Huangxing Town, Guangda Community) and demo users. Safe to re-run. "
+        f"The demo users, a superuser among them, share a published password, so with DEBUG off "
+        f"the command refuses to run unless {NOT_PRODUCTION_FLAG} is given."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            NOT_PRODUCTION_FLAG,
+            action="store_true",
+            dest="not_production",
+            help="Run with DEBUG off, on a demo or staging site that is not production.",
+        )
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["not_production"]:
+            raise CommandError(
+                "seed_demo refused: DEBUG is off, and the demo creates a superuser 'admin' and "
+                f"staff users with the published password {DEMO_PASSWORD}. Nothing was created. "
+                f"For local development set DEBUG=true; on a demo site that is not production, "
+                f"run it again with {NOT_PRODUCTION_FLAG}."
+            )
         counts = seed_branches_demo()
         self.stdout.write(
             "Demo world: {towns} town, {communities} communities, {estates} estates, "

@@ -131,6 +131,10 @@ class BuildingRenameFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        if self.instance._state.adding:
+            # A new estate holds no buildings yet (and an unsaved one cannot be a filter);
+            # two new rows of one name are the formset's unique check, done above.
+            return
         renamed = {
             form.cleaned_data["name"]: form.instance.pk
             for form in self.forms

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -435,6 +436,8 @@ class StaffScopeInline(admin.StackedInline):
 
 User = get_user_model()
 admin.site.unregister(User)
+# Roles decide what staff may do (branches.scope), not Django's groups and permissions.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
@@ -449,3 +452,10 @@ class StaffUserAdmin(UserAdmin):
     def scope(self, user):
         staff_scope = getattr(user, "staff_scope", None)
         return str(staff_scope) if staff_scope else "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A user given a scope is staff: without the flag the account could not log in.
+        user = form.instance
+        if StaffScope.objects.filter(user=user).exists() and not user.is_staff:
+            User.objects.filter(pk=user.pk).update(is_staff=True)

@@ -30,7 +30,15 @@ env = Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG_WORDS = {"true": True, "on": True, "yes": True, "1": True}
+DEBUG_WORDS.update({"false": False, "off": False, "no": False, "0": False, "": False})
+_debug = env.str("DEBUG", default="false").strip().lower()
+if _debug not in DEBUG_WORDS:
+    # django-environ would read a typo as "off" silently; say so instead.
+    raise ImproperlyConfigured(
+        f"DEBUG={_debug!r} is neither true nor false: set DEBUG=true or DEBUG=false."
+    )
+DEBUG = DEBUG_WORDS[_debug]
 
 SECRET_KEY = env.str("SECRET_KEY", default="").strip()
 if not SECRET_KEY:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,10 +33,17 @@ LEASE = timedelta(minutes=5)
 # --- Writing messages -------------------------------------------------------------------
 
 
+def render_text(name: str, context: dict) -> str:
+    """A plain-text template (a subject, an e-mail's text, an SMS) without HTML escaping: a
+    title "A&B" is texted as A&B, a link keeps its "&"."""
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False)).strip()
+
+
 def _render(kind: str, context: dict, language: str, *, html: bool = True):
     with translation.override(language):
-        subject = render_to_string(f"messages/{kind}-subject.txt", context).strip()
-        text = render_to_string(f"messages/{kind}-body.txt", context).strip()
+        subject = render_text(f"messages/{kind}-subject.txt", context)
+        text = render_text(f"messages/{kind}-body.txt", context)
         body_html = render_to_string(f"messages/{kind}-body.html", context) if html else ""
     return " ".join(subject.split()), text, body_html
 
@@ -143,10 +151,10 @@ def notify_resident(appeal: Appeal, event: str, *, stamp: str) -> None:
     if not appeal.contact_phone:
         return
     with translation.override(appeal.language):
-        text = render_to_string(
+        text = render_text(
             f"messages/sms/{event}.txt",
             {"appeal": appeal, "url": _appeal_url(appeal), "code": appeal.display_code},
-        ).strip()
+        )
     message = _create(
         kind=f"sms_{event}",
         channel=Notification.Channel.SMS,

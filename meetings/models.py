@@ -205,7 +205,12 @@ class Appeal(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "next_due_at"], name="appeal_status_due_idx"),
+            # Also answers the digest's "who has overdue appeals" from the index alone.
+            models.Index(
+                fields=["status", "next_due_at"],
+                include=["handler", "estate", "department"],
+                name="appeal_status_due_idx",
+            ),
             models.Index(fields=["next_due_at"], name="appeal_next_due_idx"),
             models.Index(fields=["estate", "status"], name="appeal_estate_status_idx"),
             models.Index(fields=["contact_phone"], name="appeal_phone_idx"),
@@ -224,6 +229,22 @@ class Appeal(models.Model):
                 fields=["closed_at"],
                 name="appeal_retention_idx",
                 condition=Q(anonymised_at__isnull=True, status="closed"),
+            ),
+            # The work queue: never acknowledged, solved lately, return visits due.
+            models.Index(
+                fields=["created_at"],
+                name="appeal_unacknowledged_idx",
+                condition=Q(acknowledged_at__isnull=True, status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["closed_at"],
+                name="appeal_solved_idx",
+                condition=Q(status="closed", closure_reason="solved"),
+            ),
+            models.Index(
+                fields=["return_visit_due_at"],
+                name="appeal_visit_due_idx",
+                condition=Q(status="resolved"),
             ),
         ]
 

@@ -237,13 +237,13 @@ def refusal(
     if by_resident:
         if needs not in (RESIDENT, STAFF_OR_RESIDENT):
             return MoveRefused(_("Only staff can do this."), Refusal.NOT_ALLOWED)
+    elif not known.appeal_in_scope:  # first: an outsider learns nothing of the appeal
+        return MoveRefused(_("No such appeal in your area."), Refusal.NOT_FOUND)
     elif needs == RESIDENT:
         return MoveRefused(
             _("Only the resident can withdraw an appeal, on its tracking page."),
             Refusal.NOT_ALLOWED,
         )
-    elif not known.appeal_in_scope:
-        return MoveRefused(_("No such appeal in your area."), Refusal.NOT_FOUND)
     elif not known.may_change:
         return MoveRefused(_("You can read appeals but not change them."), Refusal.NOT_ALLOWED)
 

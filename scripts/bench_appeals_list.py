@@ -1,11 +1,13 @@
-"""Benchmark: the staff appeals list and an appeal page with many appeals.
+"""Benchmark: the staff home (work queue), the appeals list, an appeal page and the daily
+digest sweep with many appeals.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/governance_bench \\
         .venv/bin/python scripts/bench_appeals_list.py [N]
 
 Needs a database that `seed_demo` has run on (it adds N appeals to the demo estates once,
 then reuses them). Prints, for each page, the median time of 5 requests and the number of
-queries. Figures, not a test: run it on the machine you deploy to."""
+queries; then the digest sweep's first run of a day and a run with nothing new to send.
+Figures, not a test: run it on the machine you deploy to."""
 
 import os
 import random
@@ -18,40 +20,87 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("EMAIL_URL", "dummymail://")  # the digests are measured, not read
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+)
 from django.utils import timezone  # noqa: E402
 
 from branches.models import Estate  # noqa: E402
-from meetings.models import Appeal, AppealCategory, Status  # noqa: E402
-from meetings.tracking import new_code  # noqa: E402
+from meetings.models import (  # noqa: E402
+    Appeal,
+    AppealCategory,
+    Department,
+    Notification,
+    ReturnVisit,
+    Status,
+)
+from meetings.reminders import sweep_digests  # noqa: E402
+from meetings.tracking import ALPHABET  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
 
 
+def bench_code(i: int) -> str:
+    """A distinct code per row ("W" and i in base 23), so a million never collide."""
+    digits = ""
+    for _ in range(7):
+        i, d = divmod(i, len(ALPHABET))
+        digits = ALPHABET[d] + digits
+    return "W" + digits
+
+
 def fill(n: int) -> None:
+    """N appeals over two years: 70% closed (solved), the rest open in every status, most
+    acknowledged, half of the open ones with a handler, referred ones with a department;
+    return visits for a tenth of the closed ones (a tenth of those dissatisfied)."""
     have = Appeal.objects.count()
     if have >= n:
         return
     estates = list(Estate.objects.all())
     categories = list(AppealCategory.objects.all())
+    departments = list(Department.objects.all())
+    handlers = list(get_user_model().objects.filter(username__in=["guangda", "xinducheng"]))
     statuses = [s for s in Status.values if s != Status.CLOSED]
     now = timezone.now()
     rng = random.Random(1)
     batch = []
+
+    def flush():
+        created = Appeal.objects.bulk_create(batch)
+        visits = [
+            ReturnVisit(
+                appeal=appeal,
+                channel="phone",
+                reached=True,
+                solved=True,
+                satisfaction="dissatisfied" if rng.random() < 0.1 else "satisfied",
+                created_at=appeal.closed_at,
+            )
+            for appeal in created
+            if appeal.status == Status.CLOSED and rng.random() < 0.1
+        ]
+        ReturnVisit.objects.bulk_create(visits)
+        batch.clear()
+
     for i in range(have, n):
         created = now - timedelta(minutes=rng.randint(0, 60 * 24 * 720))
         closed = rng.random() < 0.7
         status = Status.CLOSED if closed else rng.choice(statuses)
+        resolved = status == Status.RESOLVED
         batch.append(
             Appeal(
-                code=new_code(),
+                code=bench_code(i),
                 estate=rng.choice(estates),
                 category=rng.choice(categories),
                 title=f"基准测试诉求 {i}",
@@ -62,17 +111,21 @@ def fill(n: int) -> None:
                 status=status,
                 closure_reason="solved" if closed else "",
                 created_at=created,
+                acknowledged_at=created + timedelta(hours=20) if rng.random() < 0.8 else None,
+                handler=rng.choice(handlers) if not closed and rng.random() < 0.5 else None,
+                department=rng.choice(departments) if status == Status.REFERRED else None,
+                resolved_at=created + timedelta(days=4) if resolved or closed else None,
+                return_visit_due_at=created + timedelta(days=7) if resolved else None,
                 closed_at=created + timedelta(days=5) if closed else None,
                 next_due_at=None if closed else created + timedelta(days=7),
             )
         )
         if len(batch) == 5000:
-            Appeal.objects.bulk_create(batch, ignore_conflicts=True)
-            batch = []
-    Appeal.objects.bulk_create(batch, ignore_conflicts=True)
+            flush()
+    flush()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE meetings_appeal")
+            cursor.execute("ANALYZE")
 
 
 def measure(client, label, url):
@@ -86,6 +139,21 @@ def measure(client, label, url):
     print(f"{label:<34} {statistics.median(times[1:]) * 1000:8.1f} ms  {len(queries):3d} queries")
 
 
+def time_digests():
+    """The digest sweep at ten in the morning: its first run of the day renders each
+    recipient's digest; a run five minutes later finds every digest of the day made."""
+    ten = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    day = ten.date().isoformat()
+    Notification.objects.filter(kind="digest", dedupe_key__startswith=f"digest:{day}:").delete()
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
+        for label in ("digest sweep, first run of the day", "digest sweep, nothing new to send"):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                made = sweep_digests(now=ten)
+                took = time.perf_counter() - start
+            print(f"{label:<34} {took * 1000:8.1f} ms  {len(queries):3d} queries  {made} digests")
+
+
 def main():
     setup_test_environment()
     fill(N)
@@ -96,6 +164,9 @@ def main():
     assert staff.login(username="guangda", password="demo-2026")
     sample = Appeal.objects.filter(estate__community__name="光达社区").order_by("-pk").first()
     base = "/admin/meetings/appeal/"
+    measure(staff, "staff home (work queue)", "/admin/")
+    measure(staff, "list, queue: waiting to be routed", base + "?queue=to_route")
+    measure(staff, "list, queue: solved, dissatisfied", base + "?queue=dissatisfied")
     measure(staff, "list, first page", base)
     measure(staff, "list, page 30", base + "?p=30")
     measure(staff, "list, overdue", base + "?overdue=yes")
@@ -109,6 +180,9 @@ def main():
     superuser = Client()
     assert superuser.login(username="admin", password="demo-2026")
     measure(superuser, "list, first page (superuser)", base)
+    measure(superuser, "staff home (superuser)", "/admin/")
+    print()
+    time_digests()
 
 
 if __name__ == "__main__":

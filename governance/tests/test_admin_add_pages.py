@@ -71,7 +71,6 @@ ADD_PAGES: dict[str, AddPage] = {
         lambda w: {"username": "newclerk", "password1": PASSWORD, "password2": PASSWORD},
         check=_user_check,
     ),
-    "auth.group": AddPage(("superuser",), lambda w: {"name": "街道干部"}),
     "meetings.appeal": AddPage(
         STAFF,
         lambda w: {

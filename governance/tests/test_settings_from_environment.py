@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_SETTINGS = """
 import json, django
@@ -89,9 +91,18 @@ def test_database_redis_and_email_urls_switch_to_real_services():
 
 def test_a_malformed_debug_value_is_refused():
     result = run_settings(DEBUG="maybe", SECRET_KEY="x" * 50)
-    # django-environ reads anything but a true-like word as false: so DEBUG stays off
+    # not read as "off" silently: a typo in DEBUG stops the start with a clear message
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr and "maybe" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "debug"), [("true", True), ("on", True), ("0", False), ("False", False)]
+)
+def test_debug_reads_the_usual_words(value, debug):
+    result = run_settings(DEBUG=value, SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["debug"] is False
+    assert json.loads(result.stdout)["debug"] is debug
 
 
 def test_env_example_lists_every_variable_the_settings_read():

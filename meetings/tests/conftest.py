@@ -1,8 +1,12 @@
 import pytest
-from django.utils import timezone
 
 from meetings.models import AppealCategory, Department, Meeting, MeetingType, Status
-from meetings.services import appeal_submit
+from meetings.services import (
+    appeal_record_return_visit,
+    appeal_report_fix,
+    appeal_route,
+    appeal_submit,
+)
 
 
 @pytest.fixture
@@ -38,19 +42,41 @@ def new_appeal(world, category):
 
 
 @pytest.fixture
-def appeal_in(new_appeal):
-    """An appeal put straight into a status (test set-up; the moves are tested elsewhere)."""
+def appeal_in(world, new_appeal, department):
+    """An appeal brought into a status by the real moves, as staff of its community would:
+    routed at a party–masses meeting of its estate, fixed, visited."""
 
     def make(status, **overrides):
         appeal = new_appeal(**overrides)
-        now = timezone.now()
-        fields = {"status": status}
-        if status == Status.CLOSED:
-            fields.update(closure_reason="solved", closed_at=now)
-        if status == Status.RESOLVED:
-            fields.update(resolved_at=now)
-        type(appeal).objects.filter(pk=appeal.pk).update(**fields)
+        if status == Status.RECEIVED:
+            return appeal
+        staff = world.staff_a if appeal.estate.community == world.a else world.staff_b
+        pm = Meeting.objects.create(
+            type=MeetingType.PARTY_MASSES,
+            community=appeal.estate.community,
+            estate=appeal.estate,
+            place="党群服务站",
+        )
+        pm.agenda.add(appeal)
+        route = {
+            Status.COORDINATING: "coordinate",
+            Status.HEARING: "major",
+            Status.REFERRED: "refer",
+        }.get(status, "handle")
+        appeal_route(appeal=appeal, to=route, by=staff, meeting=pm, department=department)
+        if status in (Status.RESOLVED, Status.REOPENED, Status.CLOSED):
+            appeal_report_fix(appeal=appeal, by=staff, public_note="已处理")
+        if status in (Status.REOPENED, Status.CLOSED):
+            appeal_record_return_visit(
+                appeal=appeal,
+                by=staff,
+                channel="phone",
+                reached=True,
+                solved=status == Status.CLOSED,
+                satisfaction="satisfied",
+            )
         appeal.refresh_from_db()
+        assert appeal.status == status
         return appeal
 
     return make

@@ -2,6 +2,7 @@
 meanwhile, night-time; each step once, to the right person. Due columns are set in the past
 (no frozen clock); working hours are widened or narrowed around the real time."""
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -173,7 +174,7 @@ def test_reminders_appear_in_the_staff_inbox_after_run_sweeps(client, world, res
     call_command("run_sweeps")
     client.force_login(world.secretary_a1)
     html = client.get("/admin/").content.decode()
-    assert 'id="unread-notifications"' in html and "1" in html
+    assert re.search(r'id="unread-notifications">1\s*条未读消息<', html)
     listing = client.get("/admin/meetings/notification/?unread=yes").content.decode()
     assert resolved.display_code in listing
 

@@ -61,7 +61,7 @@ def test_shows_status_timeline_and_next_due_but_nothing_private(client, world, n
     html = page(client, appeal).content.decode()
     assert "社区已收到，将在议事会讨论" in html
     assert "涉及全体业主" in html
-    assert "20" in html and "24" in html  # the hearing's vote
+    assert "应到30人，实到24人；赞成20，反对3，弃权1" in html  # the hearing's vote
     assert "内部备注" not in html
     assert appeal.contact_phone not in html and appeal.contact_name not in html
     assert "guangda" not in html  # no staff names

@@ -106,6 +106,14 @@ def test_the_fix_is_reported_by_the_handler_or_community_staff(
     assert appeal.handler == world.secretary_a1
     appeal_report_fix(appeal=appeal, by=world.secretary_a1, public_note="已修好")
     assert appeal.status == Status.RESOLVED
+    # community staff report it on the handler's behalf
+    other = new_appeal(title="另一件")
+    appeal_route(appeal=other, to="handle", by=world.secretary_a1)
+    assert other.handler == world.secretary_a1
+    appeal_report_fix(appeal=other, by=world.staff_a, public_note="社区代为登记")
+    assert other.status == Status.RESOLVED
+    event = AppealEvent.objects.filter(appeal=other).latest("pk")
+    assert (event.move, event.actor) == ("report_fix", world.staff_a)
 
 
 def test_a_secretary_who_is_not_the_handler_cannot_report_the_fix(world, new_appeal, meeting):

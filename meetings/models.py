@@ -230,16 +230,11 @@ class Appeal(models.Model):
                 name="appeal_retention_idx",
                 condition=Q(anonymised_at__isnull=True, status="closed"),
             ),
-            # The work queue: never acknowledged, solved lately, return visits due.
+            # The work queue: never acknowledged, return visits due.
             models.Index(
                 fields=["created_at"],
                 name="appeal_unacknowledged_idx",
                 condition=Q(acknowledged_at__isnull=True, status__in=OPEN_STATUSES),
-            ),
-            models.Index(
-                fields=["closed_at"],
-                name="appeal_solved_idx",
-                condition=Q(status="closed", closure_reason="solved"),
             ),
             models.Index(
                 fields=["return_visit_due_at"],
@@ -458,6 +453,14 @@ class ReturnVisit(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(channel__in=Channel.values), name="return_visit_channel_valid"
+            ),
+        ]
+        indexes = [
+            # The work queue's "solved but dissatisfied" lately: few rows, found directly.
+            models.Index(
+                fields=["created_at"],
+                name="return_visit_dissatisfied_idx",
+                condition=Q(satisfaction="dissatisfied"),
             ),
         ]
 

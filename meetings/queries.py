@@ -5,7 +5,7 @@ methods call these; none builds the same filter twice."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -179,16 +179,13 @@ def agenda_of(*, meeting: Meeting) -> QuerySet[Appeal]:
     return meeting.agenda.select_related("estate", "category").order_by("pk")
 
 
-def _dissatisfied() -> Q:
+def _dissatisfied(since: datetime | None = None) -> Q:
+    """Closed as solved, the resident dissatisfied (at a return visit since `since`)."""
+    visits = ReturnVisit.objects.filter(satisfaction=Satisfaction.DISSATISFIED)
+    if since is not None:
+        visits = visits.filter(created_at__gte=since)
     return Q(
-        status=Status.CLOSED,
-        closure_reason=ClosureReason.SOLVED,
-    ) & Q(
-        Exists(
-            ReturnVisit.objects.filter(
-                appeal=OuterRef("pk"), satisfaction=Satisfaction.DISSATISFIED
-            )
-        )
+        status=Status.CLOSED, closure_reason=ClosureReason.SOLVED, pk__in=visits.values("appeal")
     )
 
 
@@ -249,7 +246,7 @@ def work_queue_filter(queue: str, *, user, now: datetime) -> Q | None:
     if queue == "visits_due":
         return Q(status=Status.RESOLVED, return_visit_due_at__lt=_end_of_today(now))
     if queue == "dissatisfied":
-        return _dissatisfied() & Q(closed_at__gte=now - timedelta(days=DISSATISFIED_DAYS))
+        return _dissatisfied(since=now - timedelta(days=DISSATISFIED_DAYS))
     if queue == "mine":
         return Q(handler=user.pk, status__in=OPEN_STATUSES)
     return None

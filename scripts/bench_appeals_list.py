@@ -125,7 +125,7 @@ def fill(n: int) -> None:
     flush()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 def measure(client, label, url):

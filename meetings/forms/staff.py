@@ -86,6 +86,7 @@ class ReasonForm(ActionForm):
 
 
 class DepartmentForm(NoteForm):
+    field_order = ["department", "public_note", "internal_note"]
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.filter(active=True)
     )

@@ -1,4 +1,4 @@
-from .models import Notification
+from .queries import unread_message_count
 
 
 def unread_notifications(request):
@@ -8,5 +8,4 @@ def unread_notifications(request):
         return {}
     if not request.path.startswith("/admin/"):
         return {}
-    count = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    return {"unread_notifications": count}
+    return {"unread_notifications": unread_message_count(user=user)}

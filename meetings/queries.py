@@ -16,6 +16,7 @@ from .models import (
     Appeal,
     AppealEvent,
     ClosureReason,
+    Department,
     EventKind,
     Meeting,
     MeetingType,
@@ -173,6 +174,11 @@ def meetings_for_agenda(*, appeal: Appeal | None, user) -> QuerySet[Meeting]:
         .exclude(type=MeetingType.FORUM)
         .order_by("-held_at")
     )
+
+
+def active_departments() -> QuerySet[Department]:
+    """The departments appeals may be referred to (inactive ones keep their history)."""
+    return Department.objects.filter(active=True)
 
 
 def agenda_of(*, meeting: Meeting) -> QuerySet[Appeal]:

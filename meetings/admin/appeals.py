@@ -23,7 +23,13 @@ from .. import services
 from ..forms.staff import StaffAppealForm
 from ..models import Appeal, Status
 from ..moves import appeal_moves_open
-from ..queries import WORK_QUEUES, appeal_timeline, appeals_in_queue, meetings_of_appeal
+from ..queries import (
+    WORK_QUEUES,
+    appeal_timeline,
+    appeals_in_queue,
+    meetings_of_appeal,
+    work_queue_filter,
+)
 from ..scope import appeals_for
 from ..tracking import normalize_code
 from .actions import ACTIONS
@@ -52,11 +58,11 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("overdue")), ("no", _("on time"))]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
+        overdue = work_queue_filter("overdue", user=request.user, now=timezone.now())
         if self.value() == "yes":
-            return queryset.filter(next_due_at__lt=now)
+            return queryset.filter(overdue)
         if self.value() == "no":
-            return queryset.exclude(next_due_at__lt=now)
+            return queryset.exclude(overdue)
         return queryset
 
 

@@ -17,9 +17,10 @@ from branches.scoped_admin import ScopedModelAdmin
 
 from .. import services
 from ..forms.staff import ForumRows, MeetingForm
-from ..models import Department, Meeting, MeetingType
+from ..models import Meeting, MeetingType
 from ..moves import meeting_moves_open
 from ..queries import (
+    active_departments,
     agenda_of,
     appeals_for_agenda,
     buildings_of_meeting_place,
@@ -153,7 +154,7 @@ class MeetingAdmin(ScopedModelAdmin):
         appeals = list(agenda_of(meeting=meeting))
         votes = {v.appeal_id: v for v in meeting.votes.all()}
         open_now = meeting_moves_open(meeting=meeting, user=request.user, appeals=appeals)
-        departments = [(d.pk, str(d)) for d in Department.objects.filter(active=True)]
+        departments = [(d.pk, str(d)) for d in active_departments()]
         agenda = []
         for appeal in appeals:
             outcomes = []

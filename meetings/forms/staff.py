@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from branches.phones import validate_mainland_mobile
 from branches.scope import staff_users_for
 
-from ..models import Appeal, AppealCategory, Channel, Department, Meeting, Satisfaction, Source
-from ..queries import meetings_for_agenda
+from ..models import Appeal, AppealCategory, Channel, Meeting, Satisfaction, Source
+from ..queries import active_departments, meetings_for_agenda
 
 
 class StaffAppealForm(forms.ModelForm):
@@ -87,9 +87,7 @@ class ReasonForm(ActionForm):
 
 class DepartmentForm(NoteForm):
     field_order = ["department", "public_note", "internal_note"]
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.filter(active=True)
-    )
+    department = forms.ModelChoiceField(label=_("Department"), queryset=active_departments())
 
 
 class DuplicateForm(ActionForm):

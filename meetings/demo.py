@@ -2,6 +2,7 @@
 every appeal has its timeline. Idempotent: a community that already has its demo appeals is
 left alone."""
 
+import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -499,6 +500,134 @@ def _seed_jinxing(community, categories, now):
     )
 
 
+# The months before the story above: problems of the usual kinds, each carried through to
+# its end by the real moves, so lists, timelines and later reports have a past to show.
+HISTORY_PROBLEMS = {
+    "物业管理": ["电梯按键失灵", "单元门禁损坏", "物业费公示不清", "楼顶水箱未清洗"],
+    "环境卫生": ["垃圾桶满溢未清运", "化粪池返味", "楼道堆放杂物", "绿化带垃圾多"],
+    "停车管理": ["地下车库积水", "消防通道停车", "非机动车乱停"],
+    "邻里纠纷": ["楼上漏水到楼下", "夜间装修噪音", "公共走廊占用"],
+    "安全隐患": ["消防栓无水", "窗户玻璃松动", "路灯电线裸露"],
+    "公共设施": ["路面破损积水", "休闲座椅损坏", "健身区照明不足"],
+    "违章搭建": ["楼顶私建阳光房", "占用绿地搭棚"],
+}
+HISTORY_MONTHS = 6  # months back, before the story's forty days
+HISTORY_TITLE = "（往期）"
+
+
+def _seed_history(community, categories, departments, now, *, staff, secretary=None):
+    """About three appeals per estate per month, each filed, acknowledged, routed (by the
+    estate's secretary for a simple matter, or at the month's party–masses meeting), fixed
+    and visited; some referred to a department, some solved to the resident's displeasure,
+    some reopened once. Deterministic: the same history on every machine."""
+    rng = random.Random(f"history:{community.name}")
+    estates = list(Estate.objects.filter(community=community).order_by("name"))
+    buildings = {e.pk: list(e.buildings.order_by("name")) for e in estates}
+    names = list(HISTORY_PROBLEMS)
+    for month in range(HISTORY_MONTHS, 0, -1):
+        start = _ago(now, 40 + 30 * month)
+        pm = Meeting.objects.create(
+            type=MeetingType.PARTY_MASSES,
+            community=community,
+            held_at=start + timedelta(days=20),
+            place=f"{community.name}党群服务站",
+            chair="李书记",
+            created_by=staff,
+        )
+        for estate in estates:
+            for _n in range(rng.randint(2, 4)):
+                category = rng.choice(names)
+                filed = start + timedelta(days=rng.randint(0, 18), hours=rng.randint(8, 20))
+                appeal = services.appeal_submit(
+                    estate=estate,
+                    category=categories[category],
+                    title=rng.choice(HISTORY_PROBLEMS[category]) + HISTORY_TITLE,
+                    description="居民反映的问题，已按流程办理。",
+                    contact_name=rng.choice("张王李刘陈杨黄赵周吴") + rng.choice(["女士", "先生"]),
+                    contact_phone=f"1397{rng.randint(1000000, 9999999)}",
+                    consent=True,
+                    source=rng.choice(["web_form", "web_form", "phone", "home_visit"]),
+                    building=rng.choice(buildings[estate.pk]) if rng.random() < 0.8 else None,
+                    at=filed,
+                )
+                _carry_through(appeal, rng, pm, departments, filed, staff, secretary)
+        services.meeting_close(
+            meeting=pm,
+            by=staff,
+            minutes="本月诉求逐件议定。",
+            head_count=rng.randint(18, 40),
+            at=pm.held_at + timedelta(hours=2),
+        )
+
+
+def _carry_through(appeal, rng, pm, departments, filed, staff, secretary):
+    """One appeal from filing to its end, at realistic intervals."""
+    late = rng.random() < 0.15  # acknowledged after the deadline
+    services.appeal_acknowledge(
+        appeal=appeal, by=staff, at=filed + timedelta(hours=30 if late else rng.randint(2, 20))
+    )
+    by_secretary = secretary is not None and appeal.estate_id == _estate_of(secretary)
+    if by_secretary and rng.random() < 0.6:
+        routed_at = filed + timedelta(days=rng.randint(1, 3))
+        route = {"by": secretary, "at": routed_at}
+    else:
+        routed_at = max(pm.held_at, filed + timedelta(days=1))
+        services.meeting_add_to_agenda(
+            meeting=pm, appeal=appeal, by=staff, at=routed_at - timedelta(hours=3)
+        )
+        route = {"by": staff, "meeting": pm, "at": pm.held_at + timedelta(minutes=30)}
+        routed_at = route["at"]
+    fixer = route["by"]
+    if rng.random() < 0.2:
+        services.appeal_route(
+            appeal=appeal, to="refer", department=rng.choice(departments), **route
+        )
+        services.appeal_department_accept(
+            appeal=appeal, by=staff, at=routed_at + timedelta(days=rng.randint(1, 3))
+        )
+        fixer = staff
+    else:
+        services.appeal_route(appeal=appeal, to="handle", **route)
+    fixed = routed_at + timedelta(days=rng.randint(2, 18))
+    services.appeal_report_fix(appeal=appeal, by=fixer, public_note="已处理完毕。", at=fixed)
+    if rng.random() < 0.1:  # not solved: reopened; the secretary handles it again at once
+        visited = fixed + timedelta(days=2)
+        services.appeal_record_return_visit(
+            appeal=appeal,
+            by=staff,
+            channel="phone",
+            reached=True,
+            solved=False,
+            satisfaction="dissatisfied",
+            note="问题仍存在",
+            at=visited,
+        )
+        if not by_secretary:
+            return  # reopened, waiting for a meeting: a backlog, as real ones have
+        services.appeal_route(
+            appeal=appeal, to="handle", by=secretary, at=visited + timedelta(days=1)
+        )
+        fixed = visited + timedelta(days=5)
+        services.appeal_report_fix(appeal=appeal, by=staff, public_note="已返修。", at=fixed)
+    satisfaction = rng.choices(
+        ["satisfied", "basically_satisfied", "dissatisfied"], weights=[80, 15, 5]
+    )[0]
+    services.appeal_record_return_visit(
+        appeal=appeal,
+        by=staff,
+        channel=rng.choice(["phone", "phone", "home_visit", "online_group"]),
+        reached=True,
+        solved=True,
+        satisfaction=satisfaction,
+        at=fixed + timedelta(days=rng.randint(1, 4)),
+    )
+
+
+def _estate_of(user):
+    scope = getattr(user, "staff_scope", None)
+    return scope.estate_id if scope else None
+
+
 @transaction.atomic
 def seed_meetings_demo() -> dict:
     now = timezone.now()
@@ -515,6 +644,23 @@ def seed_meetings_demo() -> dict:
         _seed_guangda(guangda, categories, departments, now)
     if not Appeal.objects.filter(estate__community=jinxing, title=JINXING_APPEALS[0][3]).exists():
         _seed_jinxing(jinxing, categories, now)
+    if not Appeal.objects.filter(title__endswith=HISTORY_TITLE).exists():
+        User = get_user_model()
+        _seed_history(
+            guangda,
+            categories,
+            list(departments.values()),
+            now,
+            staff=User.objects.get(username="guangda"),
+            secretary=User.objects.get(username="xinducheng"),
+        )
+        _seed_history(
+            jinxing,
+            categories,
+            list(departments.values()),
+            now,
+            staff=User.objects.get(username="other"),
+        )
     return {
         "appeals": Appeal.objects.count(),
         "meetings": Meeting.objects.count(),

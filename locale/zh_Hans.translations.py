@@ -476,4 +476,5 @@ ZH = {
     "delivery": "发送情况",
     "given up": "发送失败",
     "waiting to be sent": "待发送",
+    "Filter": "过滤器",  # the phone link to the filter panel, named as Django's heading of it
 }

@@ -491,4 +491,5 @@ ZH = {
     "All of them:": "全部逾期诉求：",
     "[Community] Your appeal is received. Your tracking code is %(code)s; follow it at %(url)s": "【社区】您的诉求已收到，跟踪码为%(code)s，可在此查看进度：%(url)s",
     "Waiting for you": "待办事项",
+    "Filter": "过滤器",  # the phone link to the filter panel, named as Django's heading of it
 }

@@ -3,8 +3,13 @@ at before shipping. Needs a running site (make run) and Debian's chromium.
 
     .venv/bin/python scripts/screenshots.py [base_url] [page ...]
 
-Pages are paths; those under /admin/ are taken logged in as `guangda` (demo-2026).
-Writes screenshots/<name>-<lang>-<width>.png."""
+Pages are paths; those under /admin/ are taken logged in as `guangda` (demo-2026; another
+user with SHOT_USER=town). Writes screenshots/<name>-<lang>-<width>.png.
+SHOT_WIDTHS=375,800,1280,1920 takes other widths (a tablet, a wide screen: the staff lists
+change layout with the width they get); SHOT_FULL=1 takes the whole page, not the first screen.
+
+    SHOT_WIDTHS=375,1280 .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 \
+        /admin/meetings/appeal/ /admin/meetings/meeting/"""
 
 import os
 import sys
@@ -15,7 +20,8 @@ from playwright.sync_api import sync_playwright
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 PAGES = sys.argv[2:] or ["/", "/accounts/login/", "/admin/", "/admin/branches/member/"]
 USER = (os.environ.get("SHOT_USER", "guangda"), "demo-2026")
-FULL = False  # the first screen is what a user judges a page by
+FULL = bool(os.environ.get("SHOT_FULL"))  # by default the first screen: what a user judges
+WIDTHS = [int(w) for w in os.environ.get("SHOT_WIDTHS", "375,1280").split(",")]
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 
 
@@ -27,7 +33,7 @@ def main():
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         for lang in ("zh-hans", "en"):
-            for width in (375, 1280):
+            for width in WIDTHS:
                 context = browser.new_context(viewport={"width": width, "height": 800})
                 context.add_cookies([{"name": "django_language", "value": lang, "url": BASE}])
                 page = context.new_page()

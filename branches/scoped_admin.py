@@ -5,10 +5,18 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import router
 
 from .scope import ADD, CHANGE, DELETE, VIEW, gate_for, may
+
+
+def _label(obj) -> str:
+    """A user by the name the lists show (a handler column shows full names), else str()."""
+    if isinstance(obj, AbstractBaseUser):
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -21,7 +29,7 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             queryset = queryset.order_by(*ordering)
-        return [(obj.pk, str(obj)) for obj in queryset]
+        return [(obj.pk, _label(obj)) for obj in queryset]
 
 
 class _ValidIdsOnly:

@@ -158,12 +158,13 @@ def test_a_real_worker_delivers_the_reminder_exactly_once(worker, world, new_app
     assert reminder.attempts == 1 and reminder.last_error == ""
     assert mailed_subjects(worker / "mail").count(reminder.subject) == 1
 
-    def resident_texted():
+    def resident_texted_twice():  # the code at filing, then "fixed: is it solved?"
         path = worker / "sms.jsonl"
-        return path.exists() and path.read_text(encoding="utf-8").strip() != ""
+        return path.exists() and len(path.read_text(encoding="utf-8").splitlines()) >= 2
 
-    assert wait_for(resident_texted)
+    assert wait_for(resident_texted_twice)
+    time.sleep(1)  # nothing more comes
     texts = [json.loads(line) for line in (worker / "sms.jsonl").read_text().splitlines()]
-    assert [t["to"] for t in texts] == ["13912348888"]
-    assert appeal.display_code in texts[0]["text"]
+    assert [t["to"] for t in texts] == ["13912348888"] * 2
+    assert all(appeal.display_code in t["text"] for t in texts)
     assert settings.CELERY_TASK_ACKS_LATE

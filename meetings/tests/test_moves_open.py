@@ -37,6 +37,10 @@ def test_a_secretary_routes_simple_matters_directly_community_staff_at_a_meeting
     assert {"acknowledge", "close_duplicate", "reassign", "extend_due", "agenda"} <= open_names(
         staff
     )
+    # withdrawing is the resident's alone, on the tracking page
+    assert staff["withdraw"].kind == Refusal.NOT_ALLOWED
+    assert open_names(appeal_moves_open(appeal=appeal, user=world.superuser)) >= {"acknowledge"}
+    assert appeal_moves_open(appeal=appeal, user=world.superuser)["withdraw"] is not None
 
 
 def test_every_refusal_says_why(world, new_appeal):

@@ -7,7 +7,9 @@ as A's staff and expects "not found"."""
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from branches.models import StaffRole
 from branches.services import group_set_buildings, group_set_leader
@@ -29,6 +31,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A request in English leaves English active in the thread (the middleware activates a
+    language and, like Django's own, leaves it): the next test starts in the site's."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

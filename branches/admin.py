@@ -395,8 +395,8 @@ class BuildingGroupAdmin(ScopedModelAdmin):
 @admin.register(MemberCategory)
 class MemberCategoryAdmin(ScopedModelAdmin):
     gate = scope.member_categories_for
-    list_display = ["name", "position"]
-    search_fields = ["name"]
+    list_display = ["name", "name_en", "position"]
+    search_fields = ["name", "name_en"]
 
 
 @admin.register(Member)

@@ -22,8 +22,15 @@ from .services import group_set_buildings, group_set_leader
 
 DEMO_PASSWORD = "demo-2026"
 
-# The five categories community party management usually sorts members into (DOMAIN.md).
-CATEGORIES = ["社区直管党员", "在职报到党员", "离退休党员", "流动党员", "其他党员"]
+# The five categories community party management usually sorts members into (DOMAIN.md),
+# with their English names.
+CATEGORIES = [
+    ("社区直管党员", "Community-managed"),
+    ("在职报到党员", "Working, registered"),
+    ("离退休党员", "Retired"),
+    ("流动党员", "Migrant"),
+    ("其他党员", "Other"),
+]
 # How a typical resettlement estate's 61 members fall into them, in the order above.
 CATEGORY_PATTERN = [2, 2, 1, 0, 2, 3, 1, 2, 0, 4, 2, 3, 1]
 
@@ -144,8 +151,8 @@ def _seed_estate(community: Community, plan: EstatePlan, categories, first_membe
 def seed_branches_demo() -> dict:
     """Build the demo organisation tree and the demo staff users; returns what exists."""
     categories = [
-        MemberCategory.objects.get_or_create(name=name, defaults={"position": i})[0]
-        for i, name in enumerate(CATEGORIES)
+        MemberCategory.objects.get_or_create(name=name, defaults={"position": i, "name_en": en})[0]
+        for i, (name, en) in enumerate(CATEGORIES)
     ]
     town, _ = Town.objects.get_or_create(name="黄兴镇", defaults={"county": "长沙县"})
     guangda, _ = Community.objects.get_or_create(town=town, name="光达社区")

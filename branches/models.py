@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .names import LocalizedName, english_name, unique_english_name
 from .phones import mask_phone, validate_mainland_mobile
 
 
@@ -94,19 +95,19 @@ class Building(models.Model):
         return f"{self.estate.name} {self.name}"
 
 
-class MemberCategory(models.Model):
-    """How the branch manages a member (directly managed, in-service, retired, …); editable."""
+class MemberCategory(LocalizedName):
+    """How the branch manages a member (directly managed, in-service, retired, …); editable,
+    with a name per language (branches.names)."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("Chinese name"), max_length=50, unique=True)
+    name_en = english_name()
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("member category")
         verbose_name_plural = _("member categories")
         ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
+        constraints = [unique_english_name("membercategory")]
 
 
 class BuildingGroup(models.Model):
@@ -294,3 +295,24 @@ class StaffScope(models.Model):
     @property
     def place(self):
         return self.town or self.community or self.estate
+
+
+class StaffPreference(models.Model):
+    """What a staff user chose for themselves: the language of the pages (remembered from
+    the language switch), which their messages are written in too. Separate from the scope,
+    which a superuser may not have."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("staff preference")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"

@@ -3,10 +3,11 @@ branches.scope; these answer questions about the tree itself (who is the secreta
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from .models import Estate, StaffRole, StaffScope
+from .models import Estate, StaffPreference, StaffRole, StaffScope
 
 
 def secretaries_by_estate(estate_ids) -> dict[int, list]:
@@ -36,3 +37,10 @@ def community_staff_of(community_id) -> QuerySet:
         staff_scope__role=StaffRole.COMMUNITY_STAFF,
         staff_scope__community=community_id,
     )
+
+
+def language_of(user) -> str:
+    """The language a staff user chose with the switch (their pages and their messages);
+    Chinese for one who never chose."""
+    chosen = StaffPreference.objects.filter(user=user).values_list("language", flat=True).first()
+    return chosen or settings.LANGUAGE_CODE

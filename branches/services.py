@@ -2,11 +2,12 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Building, BuildingGroup, GroupBuilding, Member
+from .models import Building, BuildingGroup, GroupBuilding, Member, StaffPreference
 
 
 @transaction.atomic
@@ -58,3 +59,13 @@ def group_delete(*, group: BuildingGroup) -> None:
     which needs a group)."""
     Member.objects.filter(group=group).update(is_leader=False, group=None)
     group.delete()
+
+
+def staff_language_set(*, user, language: str) -> None:
+    """Remember the language a staff user chose (for their messages); anything but a
+    language of the site, or a user who is not staff, is ignored."""
+    if not (user.is_authenticated and user.is_staff):
+        return
+    if language not in dict(settings.LANGUAGES):
+        return
+    StaffPreference.objects.update_or_create(user=user, defaults={"language": language})

@@ -15,7 +15,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("appeals/", include("meetings.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # the language switch; it also remembers a staff user's choice (for their messages)
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -5,6 +5,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
+
+from branches.services import staff_language_set
 
 logger = logging.getLogger(__name__)
 
@@ -12,6 +15,15 @@ logger = logging.getLogger(__name__)
 @require_GET
 def home(request):
     return render(request, "home.html")
+
+
+def set_language(request):
+    """Django's language switch (the cookie), and for a staff user also their choice
+    remembered, so their messages are written in that language too."""
+    response = django_set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        staff_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 @transaction.non_atomic_requests  # a database that is down must give 503, not 500

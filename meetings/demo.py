@@ -14,11 +14,27 @@ from branches.models import Community, Estate
 from . import services
 from .models import Appeal, AppealCategory, Department, Meeting, MeetingType
 
+# (name, English name, level, e-mail)
 DEPARTMENTS = [
-    ("县住房和城乡建设局", "county", "zjj@changsha-county.example.cn"),
-    ("县城市管理和综合执法局", "county", "cgj@changsha-county.example.cn"),
-    ("黄兴镇派出所", "town", "pcs@huangxing.example.cn"),
-    ("黄兴镇社会事务办", "town", "swb@huangxing.example.cn"),
+    (
+        "县住房和城乡建设局",
+        "County Housing and Urban-Rural Development Bureau",
+        "county",
+        "zjj@changsha-county.example.cn",
+    ),
+    (
+        "县城市管理和综合执法局",
+        "County Urban Management and Law Enforcement Bureau",
+        "county",
+        "cgj@changsha-county.example.cn",
+    ),
+    ("黄兴镇派出所", "Huangxing Town Police Station", "town", "pcs@huangxing.example.cn"),
+    (
+        "黄兴镇社会事务办",
+        "Huangxing Town Social Affairs Office",
+        "town",
+        "swb@huangxing.example.cn",
+    ),
 ]
 
 # (key, estate, category, title, description, resident, phone, days ago)
@@ -634,9 +650,9 @@ def seed_meetings_demo() -> dict:
     categories = {c.name: c for c in AppealCategory.objects.all()}
     departments = {
         name: Department.objects.get_or_create(
-            name=name, defaults={"level": level, "emails": email}
+            name=name, defaults={"name_en": english, "level": level, "emails": email}
         )[0]
-        for name, level, email in DEPARTMENTS
+        for name, english, level, email in DEPARTMENTS
     }
     guangda = Community.objects.get(name="光达社区")
     jinxing = Community.objects.get(name="金星社区")

@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from branches.queries import language_of
+
 from .models import Appeal, Notification
 from .sms import send_sms
 
@@ -104,11 +106,12 @@ def _record(kind: str, context, language: str, **fields) -> Notification | None:
 def message_staff_user(kind, *, user, dedupe_key, context, appeal=None, deliver_after=None):
     """Record a message to a staff user: read in the admin's inbox, and mailed too when the
     user has an e-mail address. Returns the new message, or None when its key exists; the
-    caller hands new ones to `enqueue_deliveries`."""
+    caller hands new ones to `enqueue_deliveries`. Written in the language the user chose
+    with the language switch (Chinese unless they chose another)."""
     return _record(
         kind,
         context,
-        settings.LANGUAGE_CODE,
+        language_of(user),
         channel=Notification.Channel.EMAIL if user.email else Notification.Channel.INBOX,
         user=user,
         recipient_name=user.get_full_name() or user.get_username(),

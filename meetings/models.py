@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Building, Community, Estate, Member
+from branches.names import LocalizedName, english_name, unique_english_name
 from branches.phones import mask_phone, validate_mainland_mobile
 
 from .tracking import format_code
@@ -20,8 +21,11 @@ def private_storage():
     return FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
 
 
-class AppealCategory(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True)
+class AppealCategory(LocalizedName):
+    """What an appeal is about; a list the town edits, with a name per language."""
+
+    name = models.CharField(_("Chinese name"), max_length=50, unique=True)
+    name_en = english_name()
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("offered on the form"), default=True)
 
@@ -29,17 +33,18 @@ class AppealCategory(models.Model):
         verbose_name = _("appeal category")
         verbose_name_plural = _("appeal categories")
         ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
+        constraints = [unique_english_name("appealcategory")]
 
 
-class Department(models.Model):
+class Department(LocalizedName):
+    """A county or town department appeals are referred to, with a name per language."""
+
     class Level(models.TextChoices):
         COUNTY = "county", _("county")
         TOWN = "town", _("town")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("Chinese name"), max_length=100, unique=True)
+    name_en = english_name(150)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     emails = models.CharField(
         _("contact e-mails"),
@@ -56,11 +61,9 @@ class Department(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(level__in=["county", "town"]), name="department_level_valid"
-            )
+            ),
+            unique_english_name("department"),
         ]
-
-    def __str__(self):
-        return self.name
 
 
 class Status(models.TextChoices):
@@ -581,12 +584,25 @@ class Notification(models.Model):
     committee) gets it by e-mail; a resident by text message. E-mail and SMS rows carry
     their delivery: attempts, last error, delivered at."""
 
+    class Kind(models.TextChoices):
+        """What a message is for: each has its templates under templates/messages/
+        (`<kind>-subject.txt`, …; a text to a resident `sms/<event>.txt` for `sms_<event>`)."""
+
+        DIGEST = "digest", _("daily digest of overdue appeals")
+        REFERRAL = "referral", _("appeal referred to a department")
+        VISIT_REMINDER = "visit_reminder", _("return-visit reminder")
+        VISIT_ESCALATION = "visit_escalation", _("return visit overdue")
+        SMS_SUBMITTED = "sms_submitted", _("text to the resident: appeal received")
+        SMS_ACKNOWLEDGED = "sms_acknowledged", _("text to the resident: appeal acknowledged")
+        SMS_RESOLVED = "sms_resolved", _("text to the resident: reported fixed")
+        SMS_CLOSED = "sms_closed", _("text to the resident: appeal closed")
+
     class Channel(models.TextChoices):
         INBOX = "inbox", _("in the admin")
         EMAIL = "email", _("e-mail")
         SMS = "sms", _("text message")
 
-    kind = models.CharField(_("kind"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -608,14 +624,14 @@ class Notification(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     text = models.TextField(_("text"))
-    html = models.TextField(blank=True)
+    html = models.TextField(_("text as HTML"), blank=True)
     # At most one message per purpose: e.g. "visit:12:3:due_day", "digest:2026-11-27:user:4".
-    dedupe_key = models.CharField(max_length=120, unique=True)
+    dedupe_key = models.CharField(_("purpose key"), max_length=120, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    deliver_after = models.DateTimeField(null=True, blank=True)
+    deliver_after = models.DateTimeField(_("send after"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 

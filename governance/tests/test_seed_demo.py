@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
 from branches.models import Building, BuildingGroup, Estate, Member, MemberCategory, StaffScope
+from meetings.models import AppealCategory, Department
 
 GUANGDA = {"新城景苑": 6, "新都城": 7, "丽景新城": 5}
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +63,14 @@ def test_seed_demo_spreads_members_over_the_five_categories():
     assert MemberCategory.objects.count() == 5
     for category in MemberCategory.objects.all():
         assert category.members.filter(estate__community__name="光达社区").count() >= 10
+
+
+@pytest.mark.django_db
+def test_the_demos_reference_data_is_named_in_both_languages():
+    call_command("seed_demo")
+    for model in (MemberCategory, AppealCategory, Department):
+        assert model.objects.exists()
+        assert not model.objects.filter(name_en="").exists(), model
 
 
 @pytest.mark.django_db

@@ -56,15 +56,34 @@ class DeliveryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds of the reader's own messages, by name (never the key stored): a clerk is
+    not offered the residents' text messages they never receive."""
+
+    title = gettext_lazy("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        present = set(
+            model_admin.get_queryset(request).order_by().values_list("kind", flat=True).distinct()
+        )
+        return [(kind, label) for kind, label in Notification.Kind.choices if kind in present]
+
+    def queryset(self, request, queryset):
+        if self.value() in Notification.Kind.values:
+            return queryset.filter(kind=self.value())
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(ScopedModelAdmin):
     gate = own_notifications
-    list_display = ["created_at", "subject_link", "appeal_link", "channel", "is_read"]
-    list_filter = [UnreadFilter, "kind"]
+    list_display = ["created_at", "subject_link", "kind", "appeal_link", "channel", "is_read"]
+    list_filter = [UnreadFilter, KindFilter]
 
     def get_list_filter(self, request):
         if request.user.is_superuser:
-            return [UnreadFilter, DeliveryFilter, "kind", "channel"]
+            return [UnreadFilter, DeliveryFilter, KindFilter, "channel"]
         return super().get_list_filter(request)
 
     def get_list_display(self, request):
@@ -74,7 +93,16 @@ class NotificationAdmin(ScopedModelAdmin):
 
     list_select_related = ["appeal"]
     actions = ["mark_read"]
-    fields = ["created_at", "subject", "text", "appeal", "channel", "delivered_at", "read_at"]
+    fields = [
+        "created_at",
+        "kind",
+        "subject",
+        "text",
+        "appeal",
+        "channel",
+        "delivered_at",
+        "read_at",
+    ]
     readonly_fields = fields
 
     def has_module_permission(self, request):

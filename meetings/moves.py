@@ -322,6 +322,14 @@ def appeal_moves_open(
     return {name: refusal(name, appeal, known, meeting=meeting) for name in RULES}
 
 
+def resident_moves_open(*, appeal: Appeal) -> dict[str, MoveRefused | None]:
+    """What the resident may do on the tracking page now: the same answer, for them."""
+    return {
+        name: refusal(name, appeal, Facts(), by_resident=True)
+        for name in ("withdraw", "return_visit")
+    }
+
+
 def meeting_moves_open(
     *, meeting: Meeting, user, appeals
 ) -> dict[int, dict[str, MoveRefused | None]]:

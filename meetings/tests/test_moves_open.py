@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from meetings.admin.actions import ACTIONS, meeting_bound
 from meetings.models import MeetingType, Status
-from meetings.moves import RULES, Refusal, appeal_moves_open
+from meetings.moves import (
+    RULES,
+    Facts,
+    Refusal,
+    appeal_moves_open,
+    refusal,
+    resident_moves_open,
+)
 
 
 def offered_on_the_appeal_page(client, appeal) -> set:
@@ -106,3 +113,20 @@ def test_the_town_committee_is_offered_no_outcome(client, world, new_appeal, mee
 
 def test_the_table_of_actions_names_only_rules():
     assert set(ACTIONS) <= set(RULES)
+
+
+@pytest.mark.parametrize("status", Status.values)
+def test_a_resident_withdraws_an_open_appeal_and_answers_a_fixed_one_and_nothing_else(
+    appeal_in, status
+):
+    appeal = appeal_in(status)
+    open_to_resident = {
+        name for name in RULES if refusal(name, appeal, Facts(), by_resident=True) is None
+    }
+    expected = set()
+    if status != Status.CLOSED:
+        expected.add("withdraw")
+    if status == Status.RESOLVED:
+        expected |= {"return_visit", "visit_solved", "visit_not_solved"}
+    assert open_to_resident == expected
+    assert open_names(resident_moves_open(appeal=appeal)) == expected & {"withdraw", "return_visit"}

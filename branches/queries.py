@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from .models import Estate, StaffRole, StaffScope
+from .models import Community, Estate, StaffRole, StaffScope
 
 
 def secretaries_by_estate(estate_ids) -> dict[int, list]:
@@ -36,3 +36,9 @@ def community_staff_of(community_id) -> QuerySet:
         staff_scope__role=StaffRole.COMMUNITY_STAFF,
         staff_scope__community=community_id,
     )
+
+
+def communities_to_call() -> list[Community]:
+    """The communities a resident can telephone (those with an office telephone), by name,
+    in one query; a town has a handful."""
+    return list(Community.objects.exclude(phone="").only("name", "phone").order_by("name"))

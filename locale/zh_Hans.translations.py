@@ -420,7 +420,6 @@ ZH = {
     "Withdraw this appeal? It will be closed.": "确定撤回这件诉求吗？撤回后将关闭。",
     "Why? (optional)": "原因（可选）",
     "Look it up": "查询",
-    "Lost your code? Call your community office: they can find your appeal by your phone number.": "忘记查询码？请致电社区，工作人员可以按手机号帮您查找。",
     "QR poster": "二维码海报",
     "poster": "海报",
     "Poster": "海报",
@@ -489,5 +488,14 @@ ZH = {
     "%(n)s appeal is past a deadline (acknowledge, route, handle or the department's handling).": "%(n)s件诉求已超过期限（受理、分流、办理或部门办理）。",
     "The %(shown)s most overdue:": "逾期最久的%(shown)s件：",
     "All of them:": "全部逾期诉求：",
-    "[Community] Your appeal is received. Your tracking code is %(code)s; follow it at %(url)s": "【社区】您的诉求已收到，跟踪码为%(code)s，可在此查看进度：%(url)s",
+    "[Community] Your appeal is received. Your tracking code is %(code)s; follow it at %(url)s": "【社区】您的诉求已收到，查询码为%(code)s，可在此查看进度：%(url)s",
+    # The public side: the tracking code after filing, the community's phone.
+    "Enter a telephone number with digits, and only spaces, hyphens, + or parentheses between them, such as 0731-84012345.": "请输入电话号码：数字之间只能有空格、连字符、+ 或括号，例如 0731-84012345。",
+    "office telephone": "办公电话",
+    "Public: shown to residents who lost their tracking code, for example 0731-84012345.": "公开：显示给忘记查询码的居民，例如 0731-84012345。",
+    "This is not a telephone number.": "这不是电话号码。",
+    "Shown to residents": "向居民公开",
+    "We have also sent it to %(phone)s by text message.": "我们也已把查询码用短信发送到 %(phone)s。",
+    "If you lose it, call your community: staff can find your appeal by your phone number.": "如果忘记了，请致电社区，工作人员可以按手机号帮您查找。",
+    "Lost your code? It is in the text message we sent you when you filed. Or call your community: staff can find your appeal by your phone number.": "忘记查询码？提交时我们已通过短信发给您。也可以致电社区，工作人员可以按手机号帮您查找。",
 }

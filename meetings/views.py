@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Building
+from branches.phones import mask_phone
+from branches.queries import communities_to_call
 
-from . import ratelimit
+from . import ratelimit, resident_session
 from .forms.public import AppealForm, ResidentAnswerForm, TrackLookupForm
 from .models import Status
 from .queries import NEXT_STEP, appeal_by_code, public_status, public_timeline
@@ -67,6 +69,7 @@ def appeal_new(request):
                 language=request.LANGUAGE_CODE,
             )
             ratelimit.count("submit", request, SUBMIT_WINDOW)
+            resident_session.remember_filed(request.session, appeal.code)
             return redirect("appeal_submitted", code=appeal.display_code)
         photos_dropped = bool(request.FILES)
     else:
@@ -77,21 +80,39 @@ def appeal_new(request):
     )
 
 
+@require_http_methods(["GET"])
 def appeal_submitted(request, code):
-    limited = _track_limited(request)
-    if limited:
-        return limited
+    """The tracking code, for the browser that filed the appeal: never limited, so a resident
+    whose network used up its look-ups still gets the code. Any other browser is sent to the
+    tracking page, which counts look-ups, whether the code exists or not."""
+    if not resident_session.filed_here(request.session, normalize_code(code)):
+        return redirect("track_detail", code=code)
     appeal = appeal_by_code(code)
     if appeal is None:
         raise Http404
-    return render(request, "meetings/appeal_submitted.html", {"appeal": appeal})
+    community = appeal.estate.community
+    context = {
+        "appeal": appeal,
+        "masked_phone": mask_phone(appeal.contact_phone),
+        "communities": [community] if community.phone else [],
+    }
+    return render(request, "meetings/appeal_submitted.html", context)
 
 
-def _track_limited(request):
+def _track_limited(request, code=None):
+    """The look-up limit of the caller's network; a code this browser filed is not a guess
+    and is never limited."""
+    if code is not None and resident_session.filed_here(request.session, normalize_code(code)):
+        return None
     used = ratelimit.count("track", request, TRACK_WINDOW)
     if used > settings.APPEAL_TRACK_LIMIT:
         return render(request, "meetings/rate_limited.html", {"what": "track"}, status=429)
     return None
+
+
+def _lookup_page(request, form, *, status=200, **context):
+    context = {"form": form, "communities": communities_to_call(), **context}
+    return render(request, "meetings/track_lookup.html", context, status=status)
 
 
 @require_http_methods(["GET"])
@@ -105,21 +126,18 @@ def track_lookup(request):
         if code and appeal_by_code(code):
             return redirect("track_detail", code=format_code(code))
         form.add_error("code", _("No appeal has this code. Check it against your receipt."))
-    return render(request, "meetings/track_lookup.html", {"form": form})
+    return _lookup_page(request, form)
 
 
 @require_http_methods(["GET", "POST"])
 def track_detail(request, code):
-    limited = _track_limited(request)
+    limited = _track_limited(request, code)
     if limited:
         return limited
     appeal = appeal_by_code(code)
     if appeal is None:
-        return render(
-            request,
-            "meetings/track_lookup.html",
-            {"form": TrackLookupForm(initial={"code": code}), "not_found": True},
-            status=404,
+        return _lookup_page(
+            request, TrackLookupForm(initial={"code": code}), status=404, not_found=True
         )
     answer_form = ResidentAnswerForm()
     if request.method == "POST":

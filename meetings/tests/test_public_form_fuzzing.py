@@ -20,6 +20,7 @@ FIELDS = [
     "consent",
     "website",
     "photos",
+    "remove_kept",
 ]
 junk = st.one_of(
     st.text(max_size=300),

@@ -99,7 +99,11 @@ class TownAdmin(ScopedModelAdmin):
 @admin.register(Community)
 class CommunityAdmin(ScopedModelAdmin):
     gate = scope.communities_for
-    list_display = ["name", "town", "estate_count"]
+    list_display = ["name", "town", "office_phone", "estate_count"]
+    fieldsets = [
+        (None, {"fields": ["town", "name"]}),
+        (_("Shown to residents"), {"fields": ["phone"]}),
+    ]
     list_filter = ["town"]
     list_select_related = ["town"]
     search_fields = ["name"]
@@ -124,6 +128,12 @@ class CommunityAdmin(ScopedModelAdmin):
     @admin.display(description=_("estates"), ordering="estate_count")
     def estate_count(self, community):
         return community.estate_count
+
+    @admin.display(description=_("office telephone"), ordering="phone")
+    def office_phone(self, community):
+        if not community.phone:
+            return self.get_empty_value_display()
+        return format_html('<span style="white-space: nowrap">{}</span>', community.phone)
 
 
 class BuildingRenameFormSet(forms.BaseInlineFormSet):

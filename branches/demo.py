@@ -147,6 +147,15 @@ def _seed_estate(community: Community, plan: EstatePlan, categories, first_membe
     return estate
 
 
+def _community(town: Town, name: str, *, phone: str) -> Community:
+    """The community, with its (made-up) office telephone unless staff have set one."""
+    community, _ = Community.objects.get_or_create(town=town, name=name)
+    if not community.phone:
+        community.phone = phone
+        community.save(update_fields=["phone"])
+    return community
+
+
 @transaction.atomic
 def seed_branches_demo() -> dict:
     """Build the demo organisation tree and the demo staff users; returns what exists."""
@@ -155,8 +164,8 @@ def seed_branches_demo() -> dict:
         for i, (name, en) in enumerate(CATEGORIES)
     ]
     town, _ = Town.objects.get_or_create(name="黄兴镇", defaults={"county": "长沙县"})
-    guangda, _ = Community.objects.get_or_create(town=town, name="光达社区")
-    jinxing, _ = Community.objects.get_or_create(town=town, name="金星社区")
+    guangda = _community(town, "光达社区", phone="0731-84012345")
+    jinxing = _community(town, "金星社区", phone="0731-84067890")
 
     estates = {}
     first = 0

@@ -1,6 +1,8 @@
 """Places and people: town → community → estate (its party branch) → building → group → member,
 and the staff scope that says which part of that tree a staff user works in."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,7 +10,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .names import LocalizedName, english_name, unique_english_name
-from .phones import mask_phone, validate_mainland_mobile
+from .phones import (
+    OFFICE_PHONE,
+    OFFICE_PHONE_MAX,
+    mask_phone,
+    validate_mainland_mobile,
+    validate_office_phone,
+)
 
 
 class Town(models.Model):
@@ -29,6 +37,15 @@ class Community(models.Model):
         Town, on_delete=models.PROTECT, related_name="communities", verbose_name=_("town")
     )
     name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(
+        _("office telephone"),
+        max_length=OFFICE_PHONE_MAX,
+        blank=True,
+        validators=[validate_office_phone],
+        help_text=_(
+            "Public: shown to residents who lost their tracking code, for example 0731-84012345."
+        ),
+    )
 
     class Meta:
         verbose_name = _("community")
@@ -36,10 +53,20 @@ class Community(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["town", "name"], name="community_name_unique_in_town"),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=OFFICE_PHONE),
+                name="community_phone_format",
+                violation_error_message=_("This is not a telephone number."),
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def phone_uri(self) -> str:
+        """tel:073184012345, for a link a phone dials."""
+        return "tel:" + re.sub(r"[^0-9+]", "", self.phone) if self.phone else ""
 
 
 class Estate(models.Model):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from .models import Estate, StaffPreference, StaffRole, StaffScope
+from .models import Community, Estate, StaffPreference, StaffRole, StaffScope
 
 
 def secretaries_by_estate(estate_ids) -> dict[int, list]:
@@ -44,3 +44,9 @@ def language_of(user) -> str:
     Chinese for one who never chose."""
     chosen = StaffPreference.objects.filter(user=user).values_list("language", flat=True).first()
     return chosen or settings.LANGUAGE_CODE
+
+
+def communities_to_call() -> list[Community]:
+    """The communities a resident can telephone (those with an office telephone), by name,
+    in one query; a town has a handful."""
+    return list(Community.objects.exclude(phone="").only("name", "phone").order_by("name"))

@@ -26,6 +26,12 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.anonymise_closed_appeals",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Every night at 02:45: delete the photos kept for a resident's retry after a form error
+    # that were never filed (kept more than a day ago), files included.
+    "kept-photos-expire": {
+        "task": "meetings.tasks.delete_stale_kept_photos",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # Every night at 03:30, when nobody is working: drop expired staff sessions so the
     # session table does not grow without end.
     "sessions-clear-expired": {

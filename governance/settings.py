@@ -210,6 +210,8 @@ APPEAL_REPEAT_WINDOW_DAYS = env.int("APPEAL_REPEAT_WINDOW_DAYS", default=90)
 APPEAL_CONTACT_RETENTION_MONTHS = env.int("APPEAL_CONTACT_RETENTION_MONTHS", default=24)
 APPEAL_SUBMIT_LIMIT = env.int("APPEAL_SUBMIT_LIMIT", default=5)  # per IP per hour
 APPEAL_TRACK_LIMIT = env.int("APPEAL_TRACK_LIMIT", default=30)  # per IP per 10 minutes
+# Form retries per IP per hour whose photos are kept for the resident (then: choose again).
+APPEAL_KEEP_PHOTOS_LIMIT = env.int("APPEAL_KEEP_PHOTOS_LIMIT", default=30)
 APPEAL_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 APPEAL_PHOTOS_MAX = 3
 # A request larger than this is refused before it is read (three photos and the text fit).

@@ -288,6 +288,39 @@ class AppealPhoto(models.Model):
         return f"{self.appeal_id}/{self.pk}"
 
 
+class PendingPhoto(models.Model):
+    """A photo from an appeal form that came back with an error, kept (already checked and
+    stripped of metadata) so the resident need not choose it again. Only the session that
+    sent it sees or files it; filed with the appeal, or deleted a day later
+    (meetings.kept_photos)."""
+
+    session_key = models.CharField(max_length=40)
+    image = models.FileField(storage=private_storage, upload_to="pending-photos/%Y/%m/")
+    # A small JPEG for the resident's own form page; the full image is never served to them.
+    thumbnail = models.BinaryField()
+    content_type = models.CharField(max_length=30)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kept photo")
+        verbose_name_plural = _("kept photos")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["session_key"], name="pendingphoto_session_idx"),
+            models.Index(fields=["created_at"], name="pendingphoto_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(session_key=""), name="pendingphoto_belongs_to_a_session"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pk}"
+
+
 class MeetingType(models.TextChoices):
     FORUM = "forum", _("public sentiment forum")
     PARTY_MASSES = "party_masses", _("party–masses meeting")

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import messaging, reminders, retention
+from . import kept_photos, messaging, reminders, retention
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -31,3 +31,9 @@ def run_sweeps() -> dict:
 def anonymise_closed_appeals() -> int:
     """Daily: erase contact details of appeals closed longer ago than the retention period."""
     return retention.appeals_anonymise_closed().appeals_anonymised
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def delete_stale_kept_photos() -> int:
+    """Nightly: delete photos kept for a resident's retry more than a day ago, files too."""
+    return kept_photos.kept_photos_delete_stale()

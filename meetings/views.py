@@ -4,17 +4,25 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Building
+from branches.phones import mask_phone
+from branches.queries import communities_to_call
 
-from . import ratelimit
+from . import ratelimit, resident_session
 from .forms.public import AppealForm, ResidentAnswerForm, TrackLookupForm
-from .models import Status
+from .kept_photos import (
+    kept_photos_as_clean,
+    kept_photos_discard,
+    kept_photos_of,
+    kept_photos_store,
+)
+from .moves import resident_moves_open
 from .queries import NEXT_STEP, appeal_by_code, public_status, public_timeline
 from .services import MoveRefused, appeal_record_return_visit, appeal_submit, appeal_withdraw
 from .tracking import format_code, normalize_code
@@ -22,6 +30,7 @@ from .tracking import format_code, normalize_code
 ID = re.compile(r"[0-9]{1,9}")
 SUBMIT_WINDOW = 60 * 60
 TRACK_WINDOW = 10 * 60
+KEEP_WINDOW = 60 * 60
 
 
 def _preselected(request) -> dict:
@@ -40,8 +49,33 @@ def _preselected(request) -> dict:
     return initial
 
 
+def _kept_photos(request) -> list:
+    """The photos this browser kept from an earlier try, in order; the session's list is
+    brought in line when some are gone (filed, expired)."""
+    ids = resident_session.kept_ids(request.session)
+    kept = kept_photos_of(session_key=request.session.session_key, ids=ids)
+    if len(kept) != len(ids):
+        resident_session.set_kept_ids(request.session, [p.pk for p in kept])
+    return kept
+
+
+def _keep(request, photos, kept) -> list | None:
+    """Keep a failed try's valid photos for the retry; None when they cannot be kept (too
+    many already, or this network kept too many lately): the page asks to choose again."""
+    if len(kept) + len(photos) > 2 * settings.APPEAL_PHOTOS_MAX:
+        return None
+    if ratelimit.used("keep", request) >= settings.APPEAL_KEEP_PHOTOS_LIMIT:
+        return None
+    ratelimit.count("keep", request, KEEP_WINDOW)
+    return kept_photos_store(
+        session_key=resident_session.session_key(request.session), photos=photos
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def appeal_new(request):
+    kept = _kept_photos(request)
+    photos_dropped = False
     if request.method == "POST":
         try:
             size = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -51,8 +85,13 @@ def appeal_new(request):
             return render(request, "meetings/too_large.html", status=413)
         if ratelimit.used("submit", request) >= settings.APPEAL_SUBMIT_LIMIT:
             return render(request, "meetings/rate_limited.html", {"what": "submit"}, status=429)
-        form = AppealForm(request.POST, request.FILES)
-        if form.is_valid():
+        form = AppealForm(request.POST, request.FILES, kept=len(kept))
+        valid = form.is_valid()
+        removed = set(form.cleaned_data.get("remove_kept", []))
+        if removed:
+            kept_photos_discard(photos=[p for n, p in enumerate(kept, 1) if n in removed])
+            kept = [p for n, p in enumerate(kept, 1) if n not in removed]
+        if valid:
             data = form.cleaned_data
             appeal = appeal_submit(
                 estate=data["estate"],
@@ -63,35 +102,72 @@ def appeal_new(request):
                 contact_name=data["contact_name"],
                 contact_phone=data["contact_phone"],
                 consent=data["consent"],
-                photos=data["photos"],
+                photos=kept_photos_as_clean(kept) + data["photos"],
                 language=request.LANGUAGE_CODE,
             )
+            kept_photos_discard(photos=kept)
+            resident_session.set_kept_ids(request.session, [])
             ratelimit.count("submit", request, SUBMIT_WINDOW)
+            resident_session.remember_filed(request.session, appeal.code)
             return redirect("appeal_submitted", code=appeal.display_code)
-        photos_dropped = bool(request.FILES)
+        if form.chosen_photos and not form.has_error("website"):  # nothing kept for bots
+            newly_kept = _keep(request, form.chosen_photos, kept)
+            kept += newly_kept or []
+            photos_dropped = newly_kept is None
+        else:
+            photos_dropped = bool(request.FILES)
+        resident_session.set_kept_ids(request.session, [p.pk for p in kept])
     else:
-        form = AppealForm(initial=_preselected(request))
-        photos_dropped = False
-    return render(
-        request, "meetings/appeal_form.html", {"form": form, "photos_dropped": photos_dropped}
-    )
+        form = AppealForm(initial=_preselected(request), kept=len(kept))
+    context = {"form": form, "photos_dropped": photos_dropped, "kept_photos": kept}
+    return render(request, "meetings/appeal_form.html", context)
 
 
+@require_http_methods(["GET"])
+def kept_photo(request, position):
+    """A small picture of a kept photo, for the form page of the browser that kept it."""
+    kept = _kept_photos(request)
+    if not 1 <= position <= len(kept):
+        raise Http404
+    response = HttpResponse(bytes(kept[position - 1].thumbnail), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET"])
 def appeal_submitted(request, code):
-    limited = _track_limited(request)
-    if limited:
-        return limited
+    """The tracking code, for the browser that filed the appeal: never limited, so a resident
+    whose network used up its look-ups still gets the code. Any other browser is sent to the
+    tracking page, which counts look-ups, whether the code exists or not."""
+    if not resident_session.filed_here(request.session, normalize_code(code)):
+        return redirect("track_detail", code=code)
     appeal = appeal_by_code(code)
     if appeal is None:
         raise Http404
-    return render(request, "meetings/appeal_submitted.html", {"appeal": appeal})
+    community = appeal.estate.community
+    context = {
+        "appeal": appeal,
+        "masked_phone": mask_phone(appeal.contact_phone),
+        "communities": [community] if community.phone else [],
+    }
+    return render(request, "meetings/appeal_submitted.html", context)
 
 
-def _track_limited(request):
+def _track_limited(request, code=None):
+    """The look-up limit of the caller's network; a code this browser filed is not a guess
+    and is never limited."""
+    if code is not None and resident_session.filed_here(request.session, normalize_code(code)):
+        return None
     used = ratelimit.count("track", request, TRACK_WINDOW)
     if used > settings.APPEAL_TRACK_LIMIT:
         return render(request, "meetings/rate_limited.html", {"what": "track"}, status=429)
     return None
+
+
+def _lookup_page(request, form, *, status=200, **context):
+    context = {"form": form, "communities": communities_to_call(), **context}
+    return render(request, "meetings/track_lookup.html", context, status=status)
 
 
 @require_http_methods(["GET"])
@@ -105,21 +181,18 @@ def track_lookup(request):
         if code and appeal_by_code(code):
             return redirect("track_detail", code=format_code(code))
         form.add_error("code", _("No appeal has this code. Check it against your receipt."))
-    return render(request, "meetings/track_lookup.html", {"form": form})
+    return _lookup_page(request, form)
 
 
 @require_http_methods(["GET", "POST"])
 def track_detail(request, code):
-    limited = _track_limited(request)
+    limited = _track_limited(request, code)
     if limited:
         return limited
     appeal = appeal_by_code(code)
     if appeal is None:
-        return render(
-            request,
-            "meetings/track_lookup.html",
-            {"form": TrackLookupForm(initial={"code": code}), "not_found": True},
-            status=404,
+        return _lookup_page(
+            request, TrackLookupForm(initial={"code": code}), status=404, not_found=True
         )
     answer_form = ResidentAnswerForm()
     if request.method == "POST":
@@ -147,12 +220,14 @@ def track_detail(request, code):
         except MoveRefused as refused:
             messages.error(request, refused.message)
             appeal.refresh_from_db()
+    open_to_resident = resident_moves_open(appeal=appeal)
     context = {
         "appeal": appeal,
         "status_text": public_status(appeal),
         "timeline": public_timeline(appeal),
         "next_step": NEXT_STEP.get(appeal.status),
         "answer_form": answer_form,
-        "can_answer": appeal.status == Status.RESOLVED,
+        "can_answer": open_to_resident["return_visit"] is None,
+        "can_withdraw": open_to_resident["withdraw"] is None,
     }
     return render(request, "meetings/track_detail.html", context)

@@ -82,6 +82,17 @@ def test_every_group_covers_buildings_and_the_other_community_exists():
 
 
 @pytest.mark.django_db
+def test_the_demo_communities_have_an_office_telephone_for_residents(client):
+    from branches.models import Community
+
+    call_command("seed_demo")
+    phones = dict(Community.objects.values_list("name", "phone"))
+    assert phones["光达社区"] and phones["金星社区"]
+    html = client.get("/appeals/track/").content.decode()
+    assert phones["光达社区"] in html and phones["金星社区"] in html
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("username", ["admin", "town", "guangda", "xinducheng", "other"])
 def test_demo_users_log_in_with_the_demo_password(username):
     call_command("seed_demo")

@@ -1,5 +1,7 @@
 """The residents' forms: file an appeal, look it up, answer the return visit."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +38,28 @@ class PhotosField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return photos
+
+
+class PositionsField(forms.Field):
+    """The positions ticked (1 = the first) among `count` items; anything else is ignored
+    (a page from an older try names positions that may be gone)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, count: int, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.count = count
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else []
+        return sorted(
+            {
+                int(v)
+                for v in values
+                if isinstance(v, str) and re.fullmatch(r"[0-9]{1,3}", v)
+                if 1 <= int(v) <= self.count
+            }
+        )
 
 
 class BuildingSelect(forms.Select):
@@ -100,12 +124,27 @@ class AppealForm(forms.Form):
         validators=[validate_mainland_mobile],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )
-    consent = forms.BooleanField(label=_("I agree"), required=True)
+    consent = forms.BooleanField(
+        label=_("I agree"),
+        required=True,
+        error_messages={
+            "required": _(
+                "Please tick “I agree”: we need your name and phone to handle this appeal, and "
+                "without your consent we cannot accept it online. You can also call your "
+                "community instead."
+            )
+        },
+    )
     # Left empty by people; filled by bots that fill in every field.
     website = forms.CharField(label=_("Leave this empty"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kept: int = 0, **kwargs):
+        """`kept`: how many photos this browser has kept from an earlier try; each can be
+        removed by ticking its position (1 = the first)."""
         super().__init__(*args, **kwargs)
+        self.kept = kept
+        self.fields["remove_kept"] = PositionsField(count=kept)
+        self.chosen_photos = []
         self.fields["consent"].help_text = _(
             "Your name and phone are used only to handle this appeal: to call you back, and to "
             "ask after it is fixed whether you are satisfied. Only community staff see them. "
@@ -120,11 +159,26 @@ class AppealForm(forms.Form):
     def clean_contact_phone(self):
         return self.cleaned_data["contact_phone"].strip()
 
+    def clean_photos(self):
+        # Kept aside: valid photos are kept for a retry even when the form has errors.
+        self.chosen_photos = self.cleaned_data["photos"]
+        return self.chosen_photos
+
     def clean(self):
         cleaned = super().clean()
         estate, building = cleaned.get("estate"), cleaned.get("building")
         if estate and building and building.estate_id != estate.pk:
             self.add_error("building", _("This building is not in the estate you chose."))
+        kept = self.kept - len(cleaned.get("remove_kept") or [])
+        if "photos" in cleaned and kept + len(cleaned["photos"]) > settings.APPEAL_PHOTOS_MAX:
+            self.add_error(
+                "photos",
+                _(
+                    "At most %(max)d photos in all. Tick “Remove” under the kept photos you "
+                    "do not need, then send again."
+                )
+                % {"max": settings.APPEAL_PHOTOS_MAX},
+            )
         return cleaned
 
 

@@ -2,13 +2,16 @@
 
 What a user would notice if this test fails:
 
-1. A resident on a phone (375 px wide) opens the poster link, fills in the appeal form, types
-   a wrong phone number first: the form says what is wrong next to the phone field and keeps
-   what was typed. Fixed, it sends; the page shows a tracking code (like K7QF-93MX), does not
-   scroll sideways, and links to the tracking page with a status and a timeline.
-2. The branch secretary logs in on a desktop, opens the appeal in the staff workspace and
-   acknowledges it, handles it directly (a simple matter), then reports the fix; each time
-   the page says it is done, and the status badge and the timeline follow.
+1. A resident on a phone (375 px wide) opens the poster link, fills in the appeal form, picks
+   a photo, types a wrong phone number first: the form says what is wrong next to the phone
+   field, keeps what was typed, and shows the photo as kept (a small picture of it), so it
+   need not be chosen again. Fixed, it sends; the page shows a tracking code (like K7QF-93MX),
+   says it was texted to the masked number, does not scroll sideways, and links to the
+   tracking page with a status and a timeline.
+2. The branch secretary logs in on a desktop, opens the appeal in the staff workspace, sees
+   the resident's photo, and acknowledges it, handles it directly (a simple matter), then
+   reports the fix; each time the page says it is done, and the status badge and the
+   timeline follow.
 3. The resident reloads the tracking page, is asked whether it is solved, answers "yes,
    satisfied", and reads that the appeal is closed as solved.
 
@@ -18,6 +21,7 @@ Needs Debian's browser at /usr/bin/chromium (Playwright drives it; nothing is do
 Without it the module is skipped, unless REQUIRE_BROWSER is set: then it fails.
 """
 
+import io
 import os
 import re
 from pathlib import Path
@@ -90,6 +94,23 @@ def _shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def _photo_file(tmp_path) -> str:
+    """A small JPEG, as a phone camera would give one (with a camera make in its EXIF)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"
+    Image.new("RGB", (640, 480), (200, 60, 30)).save(buffer, format="JPEG", exif=exif.tobytes())
+    path = tmp_path / "stairway-light.jpg"
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def _loaded(image) -> bool:
+    return image.evaluate("img => img.complete && img.naturalWidth > 0")
+
+
 def _zh(text) -> str:
     with translation.override("zh-hans"):
         return str(text)
@@ -115,7 +136,7 @@ def _act(page, name, **fields):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_appeal_from_phone_form_to_solved(live_server, world, browser):
+def test_appeal_from_phone_form_to_solved(live_server, world, browser, tmp_path):
     cache.clear()  # rate limits count per IP: start from zero
     category = AppealCategory.objects.get_or_create(name="物业管理")[0]
     title = "3单元楼道灯坏了"
@@ -130,6 +151,7 @@ def test_appeal_from_phone_form_to_solved(live_server, world, browser):
     phone.fill("#id_title", title)
     phone.fill("#id_description", "3单元2楼到5楼的楼道灯一周没亮，晚上看不清台阶。")
     phone.fill("#id_contact_name", "张阿姨")
+    phone.set_input_files("#id_photos", _photo_file(tmp_path))
     phone.fill("#id_contact_phone", "12345")
     phone.check("#id_consent")
     _shot(phone, "01-resident-form-filled")
@@ -143,6 +165,14 @@ def test_appeal_from_phone_form_to_solved(live_server, world, browser):
     expect(phone_error).not_to_be_empty()
     expect(phone.locator("#id_title")).to_have_value(title)
     expect(phone.locator("#id_building")).to_have_value(str(world.a_building.pk))
+    # The photo is kept: named as kept, shown small, with a box to remove it; not "choose again".
+    kept = phone.locator("#kept-photos")
+    expect(kept).to_be_visible()
+    expect(kept).to_contain_text("已保留 1 张照片")
+    expect(kept.locator("img")).to_have_count(1)
+    assert _loaded(kept.locator("img")), "the kept photo's small picture did not load"
+    expect(kept.locator("input[name=remove_kept]")).not_to_be_checked()
+    expect(phone.locator(".alert-danger")).not_to_contain_text("重新选择")
     assert Appeal.objects.count() == 0
     _shot(phone, "02-resident-form-phone-error")
 
@@ -158,6 +188,8 @@ def test_appeal_from_phone_form_to_solved(live_server, world, browser):
     appeal = Appeal.objects.get()
     assert appeal.display_code == code
     assert appeal.status == Status.RECEIVED
+    assert appeal.photos.count() == 1
+    expect(phone.locator("#code-texted")).to_contain_text("139****5678")
     scroll_width = phone.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= PHONE["width"] + 1, f"the page scrolls sideways: {scroll_width}px"
     _shot(phone, "03-resident-submitted")
@@ -182,6 +214,11 @@ def test_appeal_from_phone_form_to_solved(live_server, world, browser):
     desk.goto(f"{live_server.url}/admin/meetings/appeal/{appeal.pk}/change/")
     badge = desk.locator(".status-badge")
     expect(badge).to_have_text(_zh(Status.RECEIVED.label))
+    staff_photo = desk.locator(".appeal-photos img")
+    expect(staff_photo).to_have_count(1)
+    staff_photo.scroll_into_view_if_needed()
+    desk.wait_for_function("img => img.complete", arg=staff_photo.element_handle())
+    assert _loaded(staff_photo), "the resident's photo did not load on the staff page"
     _shot(desk, "05-staff-appeal-received")
 
     _act(desk, "acknowledge", **{"public_note": "已收到，社区会尽快处理。"})

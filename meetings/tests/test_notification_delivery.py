@@ -56,7 +56,7 @@ def test_the_resident_is_texted_when_acknowledged_resolved_and_closed(world, new
     texts = [text for phone, text in MemoryBackend.outbox]
     assert [phone for phone, _ in MemoryBackend.outbox] == ["13912340000"] * 4
     assert all(appeal.display_code in text for text in texts)
-    assert "跟踪码" in texts[0]  # at filing: the code, should the success page be lost
+    assert "查询码" in texts[0]  # at filing: the code, named as on the pages
     assert f"/appeals/track/{appeal.display_code}/" in texts[2]  # answer the return visit
     assert "已办结" in texts[2] or "fixed" in texts[2]
     assert Notification.objects.filter(channel="sms", delivered_at__isnull=False).count() == 4

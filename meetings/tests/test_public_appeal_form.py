@@ -129,7 +129,7 @@ def test_a_text_file_named_jpg_is_refused_and_the_form_says_photos_must_be_chose
     assert not Appeal.objects.exists()
     assert "photo.jpg" in html
     assert_kept(html, form_data)
-    assert "照片未保留" in html or "Photos are not kept" in html
+    assert "请重新选择" in html or "choose them again" in html
 
 
 def test_a_6mb_photo_is_refused_with_its_size(client, form_data):
@@ -195,3 +195,11 @@ def test_the_form_runs_the_same_queries_however_many_buildings(client, world):
         Building(estate=world.a_estate2, name=f"{i}号楼") for i in range(40)
     )
     assert count() == few <= 6
+
+
+def test_missing_consent_says_what_consent_is_for_and_the_other_way(client, form_data):
+    del form_data["consent"]
+    html = post(client, form_data).content.decode()
+    assert not Appeal.objects.exists()
+    assert "这是必填项" not in html and "This field is required" not in html
+    assert "同意" in html and "致电社区" in html

@@ -20,6 +20,7 @@ FIELDS = [
     "consent",
     "website",
     "photos",
+    "remove_kept",
 ]
 junk = st.one_of(
     st.text(max_size=300),
@@ -63,6 +64,8 @@ class PublicPagesNeverFail(TestCase):
         if path_code.strip():
             response = self.client.get(f"/appeals/track/{path_code}/")
             self.assertIn(response.status_code, (200, 404, 429))
+            response = self.client.get(f"/appeals/submitted/{path_code}/")
+            self.assertIn(response.status_code, (302, 404))
 
     @settings(max_examples=60, deadline=None)
     @given(estate=junk, building=junk)

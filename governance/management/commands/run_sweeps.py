@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from meetings import messaging, reminders, retention
+from meetings import kept_photos, messaging, reminders, retention
 
 
 class Command(BaseCommand):
     help = (
         "Run every periodic sweep once: return-visit reminders, the overdue digest, "
-        "undelivered messages and the retention job. For installs without Redis and beat "
-        "(run it from cron every five minutes), and for the demo."
+        "undelivered messages, the retention job and expired kept photos. For installs "
+        "without Redis and beat (run it from cron every five minutes), and for the demo."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +27,8 @@ class Command(BaseCommand):
             counts = self._run()
         self.stdout.write(
             "Reminder steps sent: {reminders}; digests: {digests}; messages re-sent: "
-            "{undelivered}; appeals anonymised: {anonymised}.".format(**counts)
+            "{undelivered}; appeals anonymised: {anonymised}; kept photos deleted: "
+            "{kept_photos}.".format(**counts)
         )
 
     def _run(self):
@@ -36,4 +37,5 @@ class Command(BaseCommand):
             "digests": reminders.sweep_digests(),
             "undelivered": messaging.sweep_undelivered(),
             "anonymised": retention.appeals_anonymise_closed().appeals_anonymised,
+            "kept_photos": kept_photos.kept_photos_delete_stale(),
         }

@@ -111,3 +111,15 @@ def test_an_outsider_changes_no_meeting(world, new_appeal, meeting):
         meeting_close(meeting=m, by=world.staff_b)
     m.refresh_from_db()
     assert not m.agenda.exists() and m.closed_at is None
+
+
+def test_an_appeal_goes_only_on_an_agenda_of_its_own_place(world, new_appeal, meeting):
+    estate_meeting = meeting(MeetingType.PARTY_MASSES)  # of A's first estate
+    other_estate = new_appeal(estate=world.a_estate2, building=world.a2_building, title="别处")
+    with pytest.raises(MoveRefused) as refused:
+        meeting_add_to_agenda(meeting=estate_meeting, appeal=other_estate, by=world.staff_a)
+    assert refused.value.kind == Refusal.INVALID
+    assert not estate_meeting.agenda.exists()
+    whole = Meeting.objects.create(type=MeetingType.PARTY_MASSES, community=world.a)
+    meeting_add_to_agenda(meeting=whole, appeal=other_estate, by=world.staff_a)
+    assert list(whole.agenda.all()) == [other_estate]

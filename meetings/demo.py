@@ -528,7 +528,6 @@ HISTORY_PROBLEMS = {
     "违章搭建": ["楼顶私建阳光房", "占用绿地搭棚"],
 }
 HISTORY_MONTHS = 6  # months back, before the story's forty days
-HISTORY_TITLE = "（往期）"
 
 
 def _seed_history(community, categories, departments, now, *, staff, secretary=None):
@@ -557,7 +556,7 @@ def _seed_history(community, categories, departments, now, *, staff, secretary=N
                 appeal = services.appeal_submit(
                     estate=estate,
                     category=categories[category],
-                    title=rng.choice(HISTORY_PROBLEMS[category]) + HISTORY_TITLE,
+                    title=rng.choice(HISTORY_PROBLEMS[category]),
                     description="居民反映的问题，已按流程办理。",
                     contact_name=rng.choice("张王李刘陈杨黄赵周吴") + rng.choice(["女士", "先生"]),
                     contact_phone=f"1397{rng.randint(1000000, 9999999)}",
@@ -656,27 +655,28 @@ def seed_meetings_demo() -> dict:
     }
     guangda = Community.objects.get(name="光达社区")
     jinxing = Community.objects.get(name="金星社区")
+    # The past first, so the newest rows are the newest appeals, as in real use.
+    User = get_user_model()
+    history_start = now - timedelta(days=60)
+    for community, staff, secretary in (
+        (guangda, "guangda", "xinducheng"),
+        (jinxing, "other", None),
+    ):
+        if not Appeal.objects.filter(
+            estate__community=community, created_at__lt=history_start
+        ).exists():
+            _seed_history(
+                community,
+                categories,
+                list(departments.values()),
+                now,
+                staff=User.objects.get(username=staff),
+                secretary=User.objects.get(username=secretary) if secretary else None,
+            )
     if not Appeal.objects.filter(estate__community=guangda, title=GUANGDA_APPEALS[0][3]).exists():
         _seed_guangda(guangda, categories, departments, now)
     if not Appeal.objects.filter(estate__community=jinxing, title=JINXING_APPEALS[0][3]).exists():
         _seed_jinxing(jinxing, categories, now)
-    if not Appeal.objects.filter(title__endswith=HISTORY_TITLE).exists():
-        User = get_user_model()
-        _seed_history(
-            guangda,
-            categories,
-            list(departments.values()),
-            now,
-            staff=User.objects.get(username="guangda"),
-            secretary=User.objects.get(username="xinducheng"),
-        )
-        _seed_history(
-            jinxing,
-            categories,
-            list(departments.values()),
-            now,
-            staff=User.objects.get(username="other"),
-        )
     return {
         "appeals": Appeal.objects.count(),
         "meetings": Meeting.objects.count(),

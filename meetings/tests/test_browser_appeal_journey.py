@@ -22,66 +22,21 @@ Without it the module is skipped, unless REQUIRE_BROWSER is set: then it fails.
 """
 
 import io
-import os
 import re
-from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.utils import translation
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test (set-up,
-# checks against the database) are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from meetings.models import Appeal, AppealCategory, Status
+from meetings.tests.browser import SHOTS, TIMEOUT_MS, skip_module_without_browser
 
-from django.core.cache import cache  # noqa: E402
-from django.db import connections  # noqa: E402
-from django.utils import translation  # noqa: E402
-
-from meetings.models import Appeal, AppealCategory, Status  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-SHOTS = Path("/tmp/browser-shots")
 PASSWORD = "pw-for-tests"
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1280, "height": 900}
-TIMEOUT_MS = 15_000
 
-BROWSER_REQUIRED = bool(os.environ.get("REQUIRE_BROWSER"))
-MISSING = None
-if not os.path.exists(CHROMIUM):
-    MISSING = f"no browser at {CHROMIUM} (install Debian's chromium package)"
-else:
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:  # pragma: no cover - playwright is in requirements
-        MISSING = "the playwright package is not installed"
-
-if MISSING and not BROWSER_REQUIRED:
-    pytest.skip(f"Browser test skipped: {MISSING}", allow_module_level=True)
-
-
-@pytest.fixture
-def browser():
-    if MISSING:  # only reached when REQUIRE_BROWSER is set
-        pytest.fail(f"REQUIRE_BROWSER is set but {MISSING}")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            # While Playwright runs, asgiref sees an event loop in this thread, so the test's
-            # ORM calls get a DB connection of their own; close it here, or PostgreSQL cannot
-            # drop the test database at the end of the run ("being accessed by other users").
-            connections.close_all()
+skip_module_without_browser()
+from playwright.sync_api import expect  # noqa: E402 - only once the browser is there
 
 
 def _context(browser, viewport):

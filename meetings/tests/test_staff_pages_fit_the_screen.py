@@ -21,35 +21,21 @@ Needs Debian's browser at /usr/bin/chromium (Playwright drives it; nothing is do
 Without it the module is skipped, unless REQUIRE_BROWSER is set: then it fails.
 """
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test's set-up
-# are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from meetings.models import Appeal, Channel, MeetingType, Satisfaction, Status
+from meetings.services import appeal_record_return_visit, meeting_close
+from meetings.tests.browser import (
+    SHOTS,
+    TIMEOUT_MS,
+    skip_module_without_browser,
+)
 
-from django.db import connections  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from meetings.models import Appeal, Channel, MeetingType, Satisfaction, Status  # noqa: E402
-from meetings.services import appeal_record_return_visit, meeting_close  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-SHOTS = Path("/tmp/browser-shots")
 PASSWORD = "pw-for-tests"
 HEIGHT = 800
-TIMEOUT_MS = 15_000
 APPEALS = "/admin/meetings/appeal/"
 MEETINGS = "/admin/meetings/meeting/"
 
@@ -58,18 +44,7 @@ MIN_CELL_PX = 40
 MAX_LINES = 3
 MIN_TITLE_PX_ON_LAPTOP = 240
 
-BROWSER_REQUIRED = bool(os.environ.get("REQUIRE_BROWSER"))
-MISSING = None
-if not os.path.exists(CHROMIUM):
-    MISSING = f"no browser at {CHROMIUM} (install Debian's chromium package)"
-else:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is in requirements
-        MISSING = "the playwright package is not installed"
-
-if MISSING and not BROWSER_REQUIRED:
-    pytest.skip(f"Browser test skipped: {MISSING}", allow_module_level=True)
+skip_module_without_browser()
 
 # Every visible cell of the list's rows: its class, text, width and the number of lines its
 # text takes (the distinct tops of the line boxes of its text, not its height, so padding and
@@ -92,22 +67,6 @@ MEASURE_CELLS = """
             top: box.top, right: box.right, lines, visible: box.width > 0 && box.height > 0};
   }))
 """
-
-
-@pytest.fixture
-def browser():
-    if MISSING:  # only reached when REQUIRE_BROWSER is set
-        pytest.fail(f"REQUIRE_BROWSER is set but {MISSING}")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            # As in the appeal journey: close the connections the ORM opened beside Playwright's
-            # event loop, or PostgreSQL cannot drop the test database.
-            connections.close_all()
 
 
 @pytest.fixture

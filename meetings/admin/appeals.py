@@ -198,25 +198,27 @@ class AppealAdmin(ScopedModelAdmin):
 
     # --- the appeal page -----------------------------------------------------------------
 
-    READ_ONLY = [
-        "code_display",
-        "status_display",
-        "estate",
-        "building",
-        "category",
-        "title",
-        "description",
-        "source",
-        "contact_name",
-        "contact_phone",
-        "handler",
-        "department",
-        "created_at",
-        "acknowledged_at",
-        "next_due_at",
-        "duplicate_of",
-        "repeat_of",
+    # The appeal's page is read-only: its fields in these groups; changes are actions.
+    PAGE_FIELDSETS = [
+        (None, {"fields": ["code_display", "status_display", "title", "description"]}),
+        (gettext_lazy("Where and what"), {"fields": ["estate", "building", "category", "source"]}),
+        (gettext_lazy("Resident"), {"fields": ["contact_name", "contact_phone"]}),
+        (
+            gettext_lazy("Handling"),
+            {
+                "fields": [
+                    "handler",
+                    "department",
+                    "created_at",
+                    "acknowledged_at",
+                    "next_due_at",
+                    "duplicate_of",
+                    "repeat_of",
+                ]
+            },
+        ),
     ]
+    READ_ONLY = [name for _title, group in PAGE_FIELDSETS for name in group["fields"]]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.READ_ONLY
@@ -227,25 +229,7 @@ class AppealAdmin(ScopedModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": StaffAppealForm.Meta.fields})]
-        return [
-            (None, {"fields": ["code_display", "status_display", "title", "description"]}),
-            (_("Where and what"), {"fields": ["estate", "building", "category", "source"]}),
-            (_("Resident"), {"fields": ["contact_name", "contact_phone"]}),
-            (
-                _("Handling"),
-                {
-                    "fields": [
-                        "handler",
-                        "department",
-                        "created_at",
-                        "acknowledged_at",
-                        "next_due_at",
-                        "duplicate_of",
-                        "repeat_of",
-                    ]
-                },
-            ),
-        ]
+        return self.PAGE_FIELDSETS
 
     @admin.display(description=gettext_lazy("tracking code"))
     def code_display(self, appeal):

@@ -128,6 +128,23 @@ GUARDS = {
 }
 
 
+# The services' own tests first (quick to fail), then the whole suite (pytest runs each once).
+FIRST = [
+    f"meetings/tests/{name}.py"
+    for name in (
+        "test_appeal_moves",
+        "test_who_may_move",
+        "test_moves_open",
+        "test_moves_outsiders",
+        "test_refusal_kinds",
+        "test_stale_copies",
+        "test_reminder_claims",
+        "test_digest_claims",
+        "test_notification_delivery",
+    )
+]
+
+
 def run(name: str) -> str:
     path, guard, without = GUARDS[name]
     file = ROOT / path
@@ -138,7 +155,7 @@ def run(name: str) -> str:
         file.write_text(source.replace(guard, without))
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-             "meetings", "branches", "governance"],
+             *FIRST, "meetings", "branches", "governance"],
             cwd=ROOT, capture_output=True, text=True,
         )  # fmt: skip
     finally:

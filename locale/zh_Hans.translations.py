@@ -348,7 +348,7 @@ ZH = {
     "You cannot change this meeting.": "您不能修改这次会议。",
     "This meeting is already closed.": "会议已经结束。",
     "Appeals are registered in bulk at a public sentiment forum.": "批量登记诉求只能在民情恳谈会上进行。",
-    "No appeal has this code. Check it against your receipt.": "没有这个查询码的诉求，请核对您的查询码。",
+    "No appeal has this code. Check it against the text message we sent you.": "没有这个查询码的诉求，请与我们发给您的短信核对。",
     "Your appeal is withdrawn.": "您的诉求已撤回。",
     "Thank you: your answer is recorded.": "谢谢，您的回复已记录。",
     "Something was wrong with the request": "请求有误",
@@ -528,4 +528,5 @@ ZH = {
     "We have also sent it to %(phone)s by text message.": "我们也已把查询码用短信发送到 %(phone)s。",
     "If you lose it, call your community: staff can find your appeal by your phone number.": "如果忘记了，请致电社区，工作人员可以按手机号帮您查找。",
     "Lost your code? It is in the text message we sent you when you filed. Or call your community: staff can find your appeal by your phone number.": "忘记查询码？提交时我们已通过短信发给您。也可以致电社区，工作人员可以按手机号帮您查找。",
+    "Your code is also in the text message we sent you when you filed; staff can find your appeal by your phone number:": "查询码也在您提交时我们发给您的短信里；社区工作人员也可以按您的手机号帮您查找：",
 }

@@ -294,10 +294,6 @@ def work_queue(*, user, now: datetime | None = None, cap: int = 2_000) -> list[Q
     return counts
 
 
-def appeals_awaiting_route(*, user) -> QuerySet[Appeal]:
-    return appeals_in_queue(user=user, queue="to_route")
-
-
 # --- Messages ---------------------------------------------------------------------------
 
 

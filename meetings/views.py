@@ -84,7 +84,7 @@ def appeal_new(request):
         if size > settings.APPEAL_MAX_REQUEST_BYTES:
             return render(request, "meetings/too_large.html", status=413)
         if ratelimit.used("submit", request) >= settings.APPEAL_SUBMIT_LIMIT:
-            return render(request, "meetings/rate_limited.html", {"what": "submit"}, status=429)
+            return _rate_limited(request, "submit")
         form = AppealForm(request.POST, request.FILES, kept=len(kept))
         valid = form.is_valid()
         removed = set(form.cleaned_data.get("remove_kept", []))
@@ -161,8 +161,14 @@ def _track_limited(request, code=None):
         return None
     used = ratelimit.count("track", request, TRACK_WINDOW)
     if used > settings.APPEAL_TRACK_LIMIT:
-        return render(request, "meetings/rate_limited.html", {"what": "track"}, status=429)
+        return _rate_limited(request, "track")
     return None
+
+
+def _rate_limited(request, what: str):
+    """429, with the community phones: the way out that needs no look-up."""
+    context = {"what": what, "communities": communities_to_call()}
+    return render(request, "meetings/rate_limited.html", context, status=429)
 
 
 def _lookup_page(request, form, *, status=200, **context):
@@ -180,7 +186,9 @@ def track_lookup(request):
         code = normalize_code(form.cleaned_data["code"])
         if code and appeal_by_code(code):
             return redirect("track_detail", code=format_code(code))
-        form.add_error("code", _("No appeal has this code. Check it against your receipt."))
+        form.add_error(
+            "code", _("No appeal has this code. Check it against the text message we sent you.")
+        )
     return _lookup_page(request, form)
 
 

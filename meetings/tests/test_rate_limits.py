@@ -60,3 +60,16 @@ def test_the_limit_fails_open_when_the_cache_is_down(client, form_data, caplog):
             assert response.status_code == 302
     assert Appeal.objects.count() == 3
     assert "cache unreachable" in caplog.text
+
+
+@override_settings(APPEAL_TRACK_LIMIT=1, APPEAL_SUBMIT_LIMIT=0)
+def test_the_please_wait_pages_name_the_community_phones(client, world, form_data):
+    type(world.a).objects.filter(pk=world.a.pk).update(phone="0731-84012345")
+    client.get("/appeals/track/", {"code": "K7QF-93MX"})
+    for page in (
+        client.get("/appeals/track/", {"code": "K7QF-93MX"}),
+        client.post("/appeals/new/", form_data),
+    ):
+        assert page.status_code == 429
+        html = page.content.decode()
+        assert "0731-84012345" in html and world.a.name in html

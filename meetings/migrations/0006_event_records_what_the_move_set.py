@@ -22,60 +22,66 @@ def recover(apps, schema_editor):
     the last event that set each, else the event's time plus the deadline in settings."""
     Appeal = apps.get_model("meetings", "Appeal")
     Event = apps.get_model("meetings", "AppealEvent")
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    # A handler named in an old event may have been deleted since: never point at it.
+    users = set(User.objects.values_list("pk", flat=True))
     days = {
         "routing_due_at": settings.APPEAL_ROUTING_DAYS,
         "handling_due_at": settings.APPEAL_HANDLING_DAYS,
         "return_visit_due_at": settings.APPEAL_RETURN_VISIT_DAYS,
     }
-    events = Event.objects.order_by("appeal_id", "created_at", "pk").iterator(chunk_size=2000)
-    changed = []
-    for appeal_id, group in itertools.groupby(events, key=lambda e: e.appeal_id):
-        group = list(group)
-        appeal = Appeal.objects.get(pk=appeal_id)
-        handler = None
-        last_referral = max((e.pk for e in group if e.move in REFERRALS), default=None)
-        last_setter = {}
-        for event in group:
-            field = None
-            if event.kind == "submitted" and appeal.response_due_at:
-                event.due_field, event.due_at = "response_due_at", appeal.response_due_at
-            elif event.kind == "handler_changed":
-                handler = event.data.get("to")
+    ids = iter(list(Appeal.objects.order_by("pk").values_list("pk", flat=True)))
+    while chunk := list(itertools.islice(ids, CHUNK)):
+        appeals = Appeal.objects.in_bulk(chunk)
+        events = Event.objects.filter(appeal_id__in=chunk).order_by("appeal_id", "created_at", "pk")
+        changed = []
+        for appeal_id, group in itertools.groupby(events, key=lambda e: e.appeal_id):
+            changed += _recover_appeal(appeals[appeal_id], list(group), users, days)
+        Event.objects.bulk_update(changed, FIELDS)
+
+
+def _recover_appeal(appeal, group, users, days):
+    handler = None
+    last_referral = max((e.pk for e in group if e.move in REFERRALS), default=None)
+    last_setter = {}
+    for event in group:
+        field = None
+        if event.kind == "submitted" and appeal.response_due_at:
+            event.due_field, event.due_at = "response_due_at", appeal.response_due_at
+        elif event.kind == "handler_changed":
+            handler = event.data.get("to") if event.data.get("to") in users else None
+            event.handler_id = handler
+        elif event.kind == "due_extended" and event.data.get("to") and event.data.get("field"):
+            field = event.data.get("field")
+            event.due_field = field
+            event.due_at = datetime.fromisoformat(event.data["to"])
+            event.data = {"from": event.data.get("from")}
+        elif event.kind in ("moved", "acknowledged"):
+            if event.move in ROUTES:
+                handler = handler or event.actor_id
                 event.handler_id = handler
-            elif event.kind == "due_extended" and event.data.get("to") and event.data.get("field"):
-                field = event.data.get("field")
-                event.due_field = field
-                event.due_at = datetime.fromisoformat(event.data["to"])
-                event.data = {"from": event.data.get("from")}
-            elif event.kind in ("moved", "acknowledged"):
-                if event.move in ROUTES:
-                    handler = handler or event.actor_id
-                    event.handler_id = handler
-                if event.pk == last_referral:
-                    event.department_id = appeal.department_id
-                if event.move == "close_duplicate":
-                    event.original_id = appeal.duplicate_of_id
-                if event.move in HANDLING:
-                    field = "handling_due_at"
-                elif event.move == "report_fix":
-                    field = "return_visit_due_at"
-                elif event.move in REOPENING:
-                    field = "routing_due_at"
-                if field and event.kind != "due_extended":
-                    event.due_field = field
-                    event.due_at = event.created_at + timedelta(days=days[field])
+            if event.pk == last_referral:
+                event.department_id = appeal.department_id
+            if event.move == "close_duplicate":
+                event.original_id = appeal.duplicate_of_id
+            if event.move in HANDLING:
+                field = "handling_due_at"
+            elif event.move == "report_fix":
+                field = "return_visit_due_at"
+            elif event.move in REOPENING:
+                field = "routing_due_at"
             if field:
-                last_setter[field] = event
-            changed.append(event)
-        for field, event in last_setter.items():
-            if getattr(appeal, field) is not None:
-                event.due_at = getattr(appeal, field)
-        if len(changed) >= 2000:
-            Event.objects.bulk_update(changed, FIELDS)
-            changed = []
-    Event.objects.bulk_update(changed, FIELDS)
+                event.due_field = field
+                event.due_at = event.created_at + timedelta(days=days[field])
+        if field:
+            last_setter[field] = event
+    for field, event in last_setter.items():
+        if getattr(appeal, field) is not None:
+            event.due_at = getattr(appeal, field)
+    return group
 
 
+CHUNK = 1000
 FIELDS = ["handler", "department", "original", "due_field", "due_at", "data"]
 
 

@@ -121,6 +121,9 @@ def test_existing_events_get_department_handler_original_and_due_dates():
         until = t0 + timedelta(days=50)
         moved_to = {"field": "handling_due_at", "from": "x", "to": until.isoformat()}
         extended = event(6, kind="due_extended", actor_id=clerk.pk, data=moved_to)
+        gone = User.objects.create(username="left-the-job")
+        to_gone = event(7, appeal=duplicate, kind="handler_changed", data={"to": gone.pk})
+        gone.delete()  # an account deleted since: its id stays in the old event's data
         closed = event(
             2,
             appeal=duplicate,
@@ -151,3 +154,4 @@ def test_existing_events_get_department_handler_original_and_due_dates():
         {"from": "x"},
     )
     assert get(pk=closed.pk).original_id == original.pk
+    assert get(pk=to_gone.pk).handler_id is None

@@ -140,12 +140,17 @@ def message_named_recipient(kind, *, name, emails, dedupe_key, context, appeal=N
     )
 
 
+def site_url(path: str) -> str:
+    """A path of this site as a full link, for a message read outside it."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def _appeal_url(appeal) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("track_detail", args=[appeal.display_code])
+    return site_url(reverse("track_detail", args=[appeal.display_code]))
 
 
 def staff_url(appeal) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("admin:meetings_appeal_change", args=[appeal.pk])
+    return site_url(reverse("admin:meetings_appeal_change", args=[appeal.pk]))
 
 
 def notify_resident(appeal: Appeal, event: str, *, stamp: str) -> None:

@@ -241,6 +241,15 @@ def _end_of_today(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time()))
 
 
+# Late at a step staff work on: acknowledging, routing, handling. A late return visit is its
+# own queue (and has its own reminders).
+OVERDUE_STATUSES = [s for s in OPEN_STATUSES if s != Status.RESOLVED]
+
+
+def overdue_filter(now: datetime) -> Q:
+    return Q(next_due_at__lt=now, status__in=OVERDUE_STATUSES)
+
+
 def work_queue_filter(queue: str, *, user, now: datetime) -> Q | None:
     """The filter of one work queue (None: no such queue)."""
     if queue == "new":
@@ -248,7 +257,7 @@ def work_queue_filter(queue: str, *, user, now: datetime) -> Q | None:
     if queue == "to_route":
         return Q(status__in=[Status.RECEIVED, Status.REOPENED])
     if queue == "overdue":
-        return Q(next_due_at__lt=now)
+        return overdue_filter(now)
     if queue == "visits_due":
         return Q(status=Status.RESOLVED, return_visit_due_at__lt=_end_of_today(now))
     if queue == "dissatisfied":

@@ -9,12 +9,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from branches.queries import community_staff_of, secretaries_by_estate, secretaries_of
 
-from .messaging import enqueue_deliveries, message_named_recipient, message_staff_user, staff_url
+from .messaging import (
+    enqueue_deliveries,
+    message_named_recipient,
+    message_staff_user,
+    site_url,
+    staff_url,
+)
 from .models import Appeal, Department, Notification, Status
+from .queries import overdue_filter
 
 # --- Working hours ----------------------------------------------------------------------
 
@@ -128,15 +136,6 @@ def sweep_return_visit_reminders(now: datetime | None = None, limit: int = 500) 
 
 # --- Daily digest of overdue appeals -----------------------------------------------------
 
-DIGEST_STATUSES = [
-    Status.RECEIVED,
-    Status.REOPENED,
-    Status.COORDINATING,
-    Status.HEARING,
-    Status.REFERRED,
-    Status.IN_PROGRESS,
-]
-
 
 DIGEST_LIST_SIZE = 50
 
@@ -172,7 +171,7 @@ def sweep_digests(now: datetime | None = None) -> int:
     if not in_working_hours(now):
         return 0
     day = timezone.localtime(now).date().isoformat()
-    overdue = Appeal.objects.filter(next_due_at__lt=now, status__in=DIGEST_STATUSES)
+    overdue = Appeal.objects.filter(overdue_filter(now))  # the work queue's "overdue"
     handlers, estates, departments = _digest_groups(overdue)
 
     users: dict[int, dict] = {}  # user id → {"user", "handler": bool, "estates": [ids]}
@@ -211,8 +210,11 @@ def _user_digest(key, recipient, overdue, day):
     if recipient["handler"]:
         mine |= Q(handler=user)
     appeals = overdue.filter(mine)
-    # A secretary's list (its scope) holds all of the estate's; a handler's is filtered to it.
-    query = "overdue=yes" if recipient["estates"] else f"overdue=yes&handler__id__exact={user.pk}"
+    # The work queue the digest counts: a secretary's (its scope) holds all of the estate's;
+    # a handler's is filtered to the appeals it handles.
+    query = "queue=overdue"
+    if not recipient["estates"]:
+        query += f"&handler__id__exact={user.pk}"
     return _claim_and_render(
         key,
         appeals,
@@ -220,7 +222,7 @@ def _user_digest(key, recipient, overdue, day):
         lambda context: message_staff_user(
             "digest", user=user, appeal=None, dedupe_key=key, context=context
         ),
-        link=f"{settings.SITE_URL.rstrip('/')}/admin/meetings/appeal/?{query}",
+        link=f"{site_url(reverse('admin:meetings_appeal_changelist'))}?{query}",
     )
 
 

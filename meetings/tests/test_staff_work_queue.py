@@ -76,7 +76,7 @@ EXPECTED = {
     # open and never acknowledged (mine and visit were routed without it)
     "new": {"new", "late", "mine", "visit"},
     "to_route": {"new", "acknowledged", "late"},
-    "overdue": {"late", "visit"},  # the visit fell due a moment ago
+    "overdue": {"late"},  # the visit, late a moment ago, is in its own queue
     "visits_due": {"visit"},
     "dissatisfied": {"unhappy"},
     "mine": {"mine"},

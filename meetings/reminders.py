@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.queries import community_staff_of, secretaries_by_estate, secretaries_of
+from branches.queries import community_staff_by_community, secretaries_by_estate
 
 from .messaging import (
     enqueue_deliveries,
@@ -56,21 +56,29 @@ def reminder_columns(due: datetime | None) -> dict:
     return {"visit_reminder_step": 0, "next_reminder_at": reminder_times(due)[0]}
 
 
-def _reminder_recipients(appeal, step):
-    if step in ("day_before", "due_day"):
-        if appeal.handler_id and appeal.handler.is_active:
-            return [appeal.handler]
-        return secretaries_of(appeal.estate_id) or list(
-            community_staff_of(appeal.estate.community_id)
+class _StaffOfPlaces:
+    """The secretaries and community staff of the due appeals' estates and communities,
+    read once per sweep (with their language), not once per appeal."""
+
+    def __init__(self, appeals):
+        self.secretaries = secretaries_by_estate({a.estate_id for a in appeals})
+        self.community_staff = community_staff_by_community(
+            {a.estate.community_id for a in appeals}
         )
-    if step == "to_secretary":
-        return secretaries_of(appeal.estate_id) or list(
-            community_staff_of(appeal.estate.community_id)
-        )
-    return list(community_staff_of(appeal.estate.community_id))
+
+    def recipients(self, appeal, step) -> list:
+        secretaries = self.secretaries[appeal.estate_id]
+        staff = self.community_staff[appeal.estate.community_id]
+        if step in ("day_before", "due_day"):
+            if appeal.handler_id and appeal.handler.is_active:
+                return [appeal.handler]
+            return secretaries or staff
+        if step == "to_secretary":
+            return secretaries or staff
+        return staff
 
 
-def _send_reminder_step(appeal, step_index: int) -> list[int]:
+def _send_reminder_step(appeal, step_index: int, places: _StaffOfPlaces) -> list[int]:
     step = STEPS[step_index]
     kind = "visit_reminder" if step_index < 2 else "visit_escalation"
     context = {
@@ -84,7 +92,7 @@ def _send_reminder_step(appeal, step_index: int) -> list[int]:
     # Once per step for this due date: a new due date (extended, or resolved again after a
     # reopening) starts the reminders afresh.
     stamp = int(appeal.return_visit_due_at.timestamp())
-    for user in _reminder_recipients(appeal, step):
+    for user in places.recipients(appeal, step):
         message = message_staff_user(
             kind,
             user=user,
@@ -103,11 +111,12 @@ def sweep_return_visit_reminders(now: datetime | None = None, limit: int = 500) 
     now = now or timezone.now()
     if not in_working_hours(now):
         return 0
-    due = (
+    due = list(
         Appeal.objects.filter(next_reminder_at__lte=now, status=Status.RESOLVED)
-        .select_related("estate", "handler")
+        .select_related("estate", "handler__staff_preference")
         .order_by("next_reminder_at")[:limit]
     )
+    places = _StaffOfPlaces(due)
     claimed = 0
     for appeal in due:
         step = appeal.visit_reminder_step
@@ -129,7 +138,7 @@ def sweep_return_visit_reminders(now: datetime | None = None, limit: int = 500) 
             ).update(visit_reminder_step=step + 1, next_reminder_at=following)
             if not won:
                 continue  # another sweep took it, or the appeal moved meanwhile
-            enqueue_deliveries(_send_reminder_step(appeal, step))
+            enqueue_deliveries(_send_reminder_step(appeal, step, places))
         claimed += 1
     return claimed
 
@@ -180,6 +189,7 @@ def sweep_digests(now: datetime | None = None) -> int:
             users.setdefault(user.pk, {"user": user, "handler": False, "estates": []})
             users[user.pk]["estates"].append(estate_id)
     active_handlers = get_user_model().objects.filter(pk__in=handlers, is_active=True)
+    active_handlers = active_handlers.select_related("staff_preference")
     for user in active_handlers.exclude(pk__in=users):
         users[user.pk] = {"user": user, "handler": True, "estates": []}
     for pk in handlers:

@@ -529,4 +529,6 @@ ZH = {
     "If you lose it, call your community: staff can find your appeal by your phone number.": "如果忘记了，请致电社区，工作人员可以按手机号帮您查找。",
     "Lost your code? It is in the text message we sent you when you filed. Or call your community: staff can find your appeal by your phone number.": "忘记查询码？提交时我们已通过短信发给您。也可以致电社区，工作人员可以按手机号帮您查找。",
     "Your code is also in the text message we sent you when you filed; staff can find your appeal by your phone number:": "查询码也在您提交时我们发给您的短信里；社区工作人员也可以按您的手机号帮您查找：",
+    "This hearing has voted on this appeal already.": "本次听证会已对该诉求表决过。",
+    "This hearing has voted on this appeal already; it is heard again at another.": "本次听证会已对该诉求表决过；请在另一次听证会上重新审议。",
 }

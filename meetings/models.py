@@ -431,6 +431,12 @@ class HearingVote(models.Model):
             models.CheckConstraint(
                 condition=Q(passed=False) | Q(quorum=True), name="vote_passed_needs_quorum"
             ),
+            # Without quorum the appeal is heard again, at another hearing.
+            models.UniqueConstraint(
+                fields=["meeting", "appeal"],
+                name="one_vote_per_appeal_per_hearing",
+                violation_error_message=_("This hearing has voted on this appeal already."),
+            ),
         ]
 
     def __str__(self):

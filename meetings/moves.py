@@ -205,6 +205,7 @@ class Facts:
     is_handler: bool = False
     meeting_in_scope: bool = False
     on_agenda: bool = False
+    voted_here: bool = False  # this hearing already voted on the appeal
 
 
 def facts(appeal: Appeal, by, meeting: Meeting | None = None) -> Facts:
@@ -219,6 +220,9 @@ def facts(appeal: Appeal, by, meeting: Meeting | None = None) -> Facts:
         is_handler=appeal.handler_id is not None and appeal.handler_id == by.pk,
         meeting_in_scope=meeting is not None and in_scope(meetings_for, by, meeting),
         on_agenda=meeting is not None and meeting.agenda.filter(pk=appeal.pk).exists(),
+        voted_here=meeting is not None
+        and meeting.type == MeetingType.HEARING
+        and meeting.votes.filter(appeal=appeal).exists(),
     )
 
 
@@ -288,6 +292,11 @@ def refusal(
             )
         if not known.on_agenda:
             return MoveRefused(_("This appeal is not on the meeting's agenda."), Refusal.CONFLICT)
+        if needs == HEARING and known.voted_here:
+            return MoveRefused(
+                _("This hearing has voted on this appeal already; it is heard again at another."),
+                Refusal.CONFLICT,
+            )
         return None
     if needs == HANDLER and not (
         known.is_handler or known.superuser or known.role == StaffRole.COMMUNITY_STAFF
@@ -339,6 +348,7 @@ def meeting_moves_open(
     ids = [a.pk for a in appeals]
     in_scope_ids = set(appeals_for(user).filter(pk__in=ids).values_list("pk", flat=True))
     on_agenda = set(meeting.agenda.filter(pk__in=ids).values_list("pk", flat=True))
+    voted = set(meeting.votes.filter(appeal__in=ids).values_list("appeal_id", flat=True))
     scope = staff_scope(user)
     base = {
         "may_change": may(user, CHANGE, Appeal),
@@ -356,6 +366,7 @@ def meeting_moves_open(
                 appeal_in_scope=appeal.pk in in_scope_ids,
                 is_handler=appeal.handler_id == user.pk,
                 on_agenda=appeal.pk in on_agenda,
+                voted_here=appeal.pk in voted,
             ),
         )
         for appeal in appeals

@@ -536,18 +536,24 @@ def appeal_record_hearing_vote(
                 public_note=public_note,
                 data=counts,
             )
-        return HearingVote.objects.create(
-            meeting=meeting,
-            appeal=appeal,
-            eligible=eligible,
-            present=present,
-            votes_for=votes_for,
-            votes_against=votes_against,
-            abstain=abstain,
-            quorum=quorum,
-            passed=passed,
-            created_at=now,
-        )
+        try:
+            with transaction.atomic():
+                return HearingVote.objects.create(
+                    meeting=meeting,
+                    appeal=appeal,
+                    eligible=eligible,
+                    present=present,
+                    votes_for=votes_for,
+                    votes_against=votes_against,
+                    abstain=abstain,
+                    quorum=quorum,
+                    passed=passed,
+                    created_at=now,
+                )
+        except IntegrityError:  # a second clerk recorded the same vote a moment ago
+            raise MoveRefused(
+                _("This hearing has voted on this appeal already."), Refusal.CONFLICT
+            ) from None
 
 
 def appeal_department_accept(
@@ -646,6 +652,13 @@ def appeal_record_return_visit(
                 now=now,
             )
         else:
+            # The appeal's row, locked: no attempt is recorded on an appeal visited meanwhile
+            # (a stale page), and two clerks at once do not count the same attempt twice.
+            resolved = Appeal.objects.select_for_update().filter(
+                pk=appeal.pk, status=Status.RESOLVED
+            )
+            if not resolved.values_list("pk", flat=True):
+                raise _lost_race()
             attempts = (
                 1
                 + appeal.return_visits.filter(

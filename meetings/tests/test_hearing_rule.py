@@ -84,3 +84,32 @@ def test_impossible_counts_are_refused(world, appeal_in, meeting, counts):
     with pytest.raises(MoveRefused):
         vote(world, appeal, m, **counts)
     assert not HearingVote.objects.exists()
+
+
+def test_a_hearing_votes_once_on_an_appeal_and_another_hearing_hears_it_again(
+    world, appeal_in, meeting
+):
+    appeal = appeal_in(Status.HEARING)
+    first = meeting(MeetingType.HEARING, appeal)
+    no_quorum = {"eligible": 30, "present": 10, "votes_for": 9, "votes_against": 1, "abstain": 0}
+    vote(world, appeal, first, **no_quorum)
+    with pytest.raises(MoveRefused) as refused:  # a second click, or a second clerk
+        vote(world, appeal, first, **no_quorum)
+    assert refused.value.status == 409
+    assert HearingVote.objects.filter(appeal=appeal).count() == 1
+    assert AppealEvent.objects.filter(appeal=appeal, kind="hearing_vote").count() == 1
+    again = meeting(MeetingType.HEARING, appeal)
+    vote(world, appeal, again, eligible=30, present=25, votes_for=20, votes_against=5, abstain=0)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.IN_PROGRESS
+
+
+def test_the_database_keeps_one_vote_per_appeal_per_hearing(world, appeal_in, meeting):
+    from django.db import IntegrityError, transaction
+
+    appeal = appeal_in(Status.HEARING)
+    m = meeting(MeetingType.HEARING, appeal)
+    counts = {"eligible": 3, "present": 1, "votes_for": 1, "votes_against": 0, "abstain": 0}
+    HearingVote.objects.create(meeting=m, appeal=appeal, quorum=False, passed=False, **counts)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HearingVote.objects.create(meeting=m, appeal=appeal, quorum=False, passed=False, **counts)

@@ -12,6 +12,7 @@ from meetings.services import (
     MoveRefused,
     appeal_extend_due,
     appeal_reassign,
+    appeal_record_return_visit,
     meeting_close,
 )
 from meetings.tests.test_appeal_moves import ALLOWED_FROM, perform
@@ -80,3 +81,15 @@ def test_a_meeting_is_closed_once(world, meeting):
         meeting_close(meeting=stale, by=world.staff_a)
     assert refused.value.kind == Refusal.CONFLICT
     assert type(m).objects.get(pk=m.pk).closed_at == closed_at
+
+
+def test_no_unreached_attempt_is_recorded_on_a_copy_visited_meanwhile(world, appeal_in):
+    appeal = appeal_in(Status.RESOLVED)
+    stale = Appeal.objects.get(pk=appeal.pk)
+    perform("visit_solved", appeal, world=world, meeting=None, department=None, original=None)
+    visits = ReturnVisit.objects.filter(appeal=appeal).count()
+    with pytest.raises(MoveRefused) as refused:
+        appeal_record_return_visit(appeal=stale, by=world.staff_a, channel="phone", reached=False)
+    assert refused.value.kind == Refusal.CONFLICT
+    assert ReturnVisit.objects.filter(appeal=appeal).count() == visits
+    assert not AppealEvent.objects.filter(appeal=appeal, kind="return_visit").exists()

@@ -23,7 +23,7 @@ from .models import (
     Town,
 )
 from .scoped_admin import ConstraintCheckingForm, ScopedModelAdmin
-from .services import group_delete, group_set_buildings, group_set_leader
+from .services import group_delete, group_set_buildings, group_set_leader, staff_account_activate
 
 
 def _count(rows, field):
@@ -465,7 +465,4 @@ class StaffUserAdmin(UserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # A user given a scope is staff: without the flag the account could not log in.
-        user = form.instance
-        if StaffScope.objects.filter(user=user).exists() and not user.is_staff:
-            User.objects.filter(pk=user.pk).update(is_staff=True)
+        staff_account_activate(user=form.instance)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Building, BuildingGroup, GroupBuilding, Member, StaffPreference
+from .models import Building, BuildingGroup, GroupBuilding, Member, StaffPreference, StaffScope
 
 
 @transaction.atomic
@@ -69,3 +69,11 @@ def staff_language_set(*, user, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         return
     StaffPreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def staff_account_activate(*, user) -> None:
+    """A user with a scope is staff, so the account can log in to the workspace; one whose
+    scope was taken away keeps the flag (a superuser decides), but the gate gives it nothing."""
+    if StaffScope.objects.filter(user=user).exists() and not user.is_staff:
+        type(user).objects.filter(pk=user.pk).update(is_staff=True)
+        user.is_staff = True

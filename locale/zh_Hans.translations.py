@@ -531,4 +531,7 @@ ZH = {
     "Your code is also in the text message we sent you when you filed; staff can find your appeal by your phone number:": "查询码也在您提交时我们发给您的短信里；社区工作人员也可以按您的手机号帮您查找：",
     "This hearing has voted on this appeal already.": "本次听证会已对该诉求表决过。",
     "This hearing has voted on this appeal already; it is heard again at another.": "本次听证会已对该诉求表决过；请在另一次听证会上重新审议。",
+    "Department:": "部门：",
+    "Handler:": "承办人：",
+    "Duplicate of:": "重复于：",
 }

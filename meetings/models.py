@@ -586,7 +586,7 @@ class AppealEvent(models.Model):
     # Kind-specific details, by kind: submitted {"source"}; hearing_vote and the hearing
     # moves {"eligible", "present", "for", "against", "abstain", "quorum", "passed"};
     # visit_solved/visit_not_solved {"satisfaction", "channel"}; return_visit and
-    # unreachable {"reached": false, "attempts", "channel"}; handler_changed {"from", "to",
+    # unreachable {"reached": false, "attempts", "channel"}; handler_changed {"from",
     # "name"}; due_extended {"from"} (the date it replaced; the new one is due_at).
     data = models.JSONField(default=dict, blank=True)
 

@@ -222,9 +222,9 @@ def dissatisfied_since_last_meeting(*, meeting: Meeting) -> QuerySet[Appeal]:
 
 def appeal_timeline(*, appeal: Appeal) -> QuerySet[AppealEvent]:
     """Every event of an appeal, for staff: who, when, what it set, at which meeting."""
-    return appeal.events.select_related("actor", "meeting", "department", "handler").order_by(
-        "created_at", "pk"
-    )
+    return appeal.events.select_related(
+        "actor", "meeting", "department", "handler", "original"
+    ).order_by("created_at", "pk")
 
 
 def meetings_of_appeal(*, appeal: Appeal) -> QuerySet[Meeting]:

@@ -714,7 +714,6 @@ def appeal_reassign(
             handler=handler,
             data={
                 "from": appeal.handler_id,
-                "to": getattr(handler, "pk", None),
                 "name": handler.get_full_name() or handler.get_username() if handler else "",
             },
         )
@@ -775,17 +774,13 @@ def appeal_extend_due(
 # --- Meetings ---------------------------------------------------------------------------
 
 
-class MeetingRefused(MoveRefused):
-    pass
-
-
 def _check_meeting(meeting: Meeting, by, *, open_only: bool = True) -> None:
     if not in_scope(meetings_for, by, meeting):
-        raise MeetingRefused(_("No such meeting in your area."), Refusal.NOT_FOUND)
+        raise MoveRefused(_("No such meeting in your area."), Refusal.NOT_FOUND)
     if not may(by, CHANGE, Meeting):
-        raise MeetingRefused(_("You cannot change this meeting."), Refusal.NOT_ALLOWED)
+        raise MoveRefused(_("You cannot change this meeting."), Refusal.NOT_ALLOWED)
     if open_only and meeting.is_closed:
-        raise MeetingRefused(_("This meeting is closed."), Refusal.CONFLICT)
+        raise MoveRefused(_("This meeting is closed."), Refusal.CONFLICT)
 
 
 def meeting_add_to_agenda(
@@ -796,7 +791,7 @@ def meeting_add_to_agenda(
     if appeal.estate.community_id != meeting.community_id or (
         meeting.estate_id and appeal.estate_id != meeting.estate_id
     ):
-        raise MeetingRefused(_("This appeal is from another estate or community."), Refusal.INVALID)
+        raise MoveRefused(_("This appeal is from another estate or community."), Refusal.INVALID)
     with transaction.atomic():
         if meeting.agenda.filter(pk=appeal.pk).exists():
             return
@@ -826,7 +821,7 @@ def meeting_close(
     minutes = meeting.minutes if minutes is None else minutes
     head_count = meeting.head_count if head_count is None else head_count
     if not minutes.strip() or head_count is None:
-        raise MeetingRefused(
+        raise MoveRefused(
             _("A meeting is closed only with minutes and a head count."), Refusal.INVALID
         )
     now = at or timezone.now()
@@ -834,7 +829,7 @@ def meeting_close(
         closed_at=now, minutes=minutes, head_count=head_count
     )
     if not closed:
-        raise MeetingRefused(_("This meeting is already closed."), Refusal.CONFLICT)
+        raise MoveRefused(_("This meeting is already closed."), Refusal.CONFLICT)
     meeting.closed_at, meeting.minutes, meeting.head_count = now, minutes, head_count
     return meeting
 
@@ -846,7 +841,7 @@ def forum_register_appeals(
     agenda; rows are the keyword arguments of appeal_submit (estate, category, title, …)."""
     _check_meeting(meeting, by)
     if meeting.type != MeetingType.FORUM:
-        raise MeetingRefused(
+        raise MoveRefused(
             _("Appeals are registered in bulk at a public sentiment forum."), Refusal.INVALID
         )
     with transaction.atomic():

@@ -68,3 +68,14 @@ def test_deadlines_set_and_extended(world, new_appeal):
     appeal.refresh_from_db()
     fixed = last_event(appeal, move="report_fix")
     assert (fixed.due_field, fixed.due_at) == (DueField.RETURN_VISIT, appeal.return_visit_due_at)
+
+
+def test_the_staff_timeline_shows_what_each_move_set(client, world, new_appeal, department):
+    appeal = new_appeal()
+    appeal_route(appeal=appeal, to="refer", by=world.secretary_a1, department=department)
+    referral = last_event(appeal, move="route_refer")
+    client.force_login(world.staff_a)
+    html = client.get(f"/admin/meetings/appeal/{appeal.pk}/change/").content.decode()
+    timeline = html[html.index('id="staff-timeline"') :]
+    assert f"部门： {department.name}" in timeline
+    assert f"办理期限: {timezone.localtime(referral.due_at):%Y-%m-%d}" in timeline

@@ -34,6 +34,16 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """The texts of one test, and their keys: a key another test sent is not a repeat."""
+    from meetings.sms import MemoryBackend
+
+    MemoryBackend.reset()
+    yield
+    MemoryBackend.reset()
+
+
+@pytest.fixture(autouse=True)
 def _site_language_after_each_test():
     """A request in English leaves English active in the thread (the middleware activates a
     language and, like Django's own, leaves it): the next test starts in the site's."""

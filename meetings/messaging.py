@@ -9,6 +9,7 @@ message exists (and goes out) once.
 """
 
 import logging
+import re
 import time as time_module
 from datetime import datetime, timedelta
 
@@ -29,6 +30,8 @@ from .sms import send_sms
 
 logger = logging.getLogger(__name__)
 DELIVER_TASK = "meetings.tasks.deliver_notification"
+# What may not stand in the left part of a Message-ID (RFC 5322 atext), such as ":".
+NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 LEASE = timedelta(minutes=5)
 
 
@@ -199,6 +202,15 @@ class DeliveryFailed(Exception):
     pass
 
 
+def message_id(key: str) -> str:
+    """An e-mail's Message-ID from the message's unique key: the same for every attempt, so
+    a mail sent again after a worker died is marked as the same message. The domain is the
+    sender's, not the host's, so that every worker machine gives the same one."""
+    local = ".".join(part for part in NOT_ATEXT.split(key) if part) or "message"
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" <>") or "localhost"
+    return f"<{local}@{domain}>"
+
+
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
     """Send one e-mail or text message, once. Returns True when this call sent it; False
     when there was nothing to do (sent already, being sent, or gone). Raises DeliveryFailed
@@ -219,10 +231,15 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     message = Notification.objects.get(pk=notification_id)
     try:
         if message.channel == Notification.Channel.SMS:
-            send_sms(message.address, message.text)
+            send_sms(message.address, message.text, key=message.dedupe_key)
         else:
             recipients = [a.strip() for a in message.address.split(",") if a.strip()]
-            mail = EmailMultiAlternatives(message.subject, message.text, to=recipients)
+            mail = EmailMultiAlternatives(
+                message.subject,
+                message.text,
+                to=recipients,
+                headers={"Message-ID": message_id(message.dedupe_key)},
+            )
             if message.html:
                 mail.attach_alternative(message.html, "text/html")
             mail.send()

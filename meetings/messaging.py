@@ -11,6 +11,8 @@ message exists (and goes out) once.
 import logging
 import re
 import time as time_module
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from celery import current_app
@@ -64,10 +66,29 @@ def _create(**fields) -> Notification | None:
         raise
 
 
-def _enqueue(ids: list[int]) -> None:
+# Inside `handovers_watched()`: each message handed to Celery → whether its last hand-over
+# failed. None elsewhere (a request only logs a failure).
+_handovers: ContextVar[dict[int, bool] | None] = ContextVar("handovers", default=None)
+
+
+@contextmanager
+def handovers_watched():
+    """Within the block, note which messages could not be handed to Celery; yields a
+    function returning their ids (a message handed over later in the block is not among
+    them). For `run_sweeps`, which must say so and fail where cron sees it."""
+    outcomes: dict[int, bool] = {}
+    token = _handovers.set(outcomes)
+    try:
+        yield lambda: sorted(pk for pk, failed in outcomes.items() if failed)
+    finally:
+        _handovers.reset(token)
+
+
+def _enqueue(ids: list[int]) -> list[int]:
     """Hand the messages to Celery by task name (no import of the tasks module). A broker
-    that does not answer is logged and left to the sweep."""
+    that does not answer is logged and left to the sweep; returns the ids not handed over."""
     task = current_app.tasks[DELIVER_TASK]
+    outcomes = _handovers.get()
     for done, pk in enumerate(ids):
         try:
             task.apply_async((pk,), retry=False)
@@ -77,7 +98,12 @@ def _enqueue(ids: list[int]) -> None:
                 ids[done:],
                 exc_info=True,
             )
-            return  # the broker is down: one timeout, not one per message
+            if outcomes is not None:
+                outcomes.update(dict.fromkeys(ids[done:], True))
+            return ids[done:]  # the broker is down: one timeout, not one per message
+        if outcomes is not None:
+            outcomes[pk] = False
+    return []
 
 
 def enqueue_deliveries(ids: list[int]) -> None:
@@ -270,7 +296,7 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
 
 def sweep_undelivered(now: datetime | None = None, limit: int = 500) -> int:
     """Enqueue the e-mails and texts whose task was lost (broker down) or failed and whose
-    retry time has come; returns how many were handed on."""
+    retry time has come; returns how many were handed on (none when the broker is down)."""
     now = now or timezone.now()
     ids = list(
         Notification.objects.filter(
@@ -283,8 +309,7 @@ def sweep_undelivered(now: datetime | None = None, limit: int = 500) -> int:
         .order_by("deliver_after")
         .values_list("pk", flat=True)[:limit]
     )
-    _enqueue(ids)
-    return len(ids)
+    return len(ids) - len(_enqueue(ids))
 
 
 def notifications_mark_read(*, user, ids) -> int:

@@ -5,7 +5,7 @@ methods call these; none builds the same filter twice."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -308,3 +308,14 @@ def work_queue(*, user, now: datetime | None = None, cap: int = 2_000) -> list[Q
 
 def unread_message_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def messages_by_kind(*, ids) -> dict[str, int]:
+    """How many of these messages there are of each kind, in one grouped query."""
+    rows = (
+        Notification.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)

@@ -82,6 +82,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "governance.urls"
+# A form whose CSRF token failed: say how to keep what was typed (and read no database).
+CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 WSGI_APPLICATION = "governance.wsgi.application"
 ASGI_APPLICATION = "governance.asgi.application"
 

@@ -17,6 +17,9 @@ def home(request):
     return render(request, "home.html")
 
 
+# No transaction around it: a resident's switch reads no database, so it works on an error
+# page while the database is down (staff_language_set writes in a transaction of its own).
+@transaction.non_atomic_requests
 def set_language(request):
     """Django's language switch (the cookie), and for a staff user also their choice
     remembered, so their messages are written in that language too."""
@@ -39,9 +42,3 @@ def healthz(request):
         logger.exception("health check: database did not answer")
         return JsonResponse({"db": "error"}, status=503)
     return JsonResponse({"db": "ok"})
-
-
-def bad_request(request, exception=None):
-    """A request Django cannot read (too many fields or files, a broken upload): say so
-    plainly instead of a bare 400."""
-    return render(request, "400.html", status=400)

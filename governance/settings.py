@@ -82,6 +82,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "governance.urls"
+# A form whose CSRF token failed: say how to keep what was typed (and read no database).
+CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 WSGI_APPLICATION = "governance.wsgi.application"
 ASGI_APPLICATION = "governance.asgi.application"
 
@@ -104,9 +106,24 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A PostgreSQL that does not answer a new connection (or a kept one, the health check) within
+# this many seconds counts as unreachable, and the page says so (503) instead of waiting until
+# gunicorn kills the worker (30 s). psycopg waits at least 2 s.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+# PostgreSQL cancels a statement running longer (milliseconds; 0: never): under gunicorn's
+# 30 s, so a runaway query ends in an error page rather than a killed worker, and far above
+# the heaviest page and the sweeps' statements. manage.py commands run without it (manage.py).
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=20000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that gives up after the connect timeout
+    DATABASES["default"]["ENGINE"] = "governance.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) are PostgreSQL's; on SQLite, the embedded default, the included
 # columns are simply left out, as intended.

@@ -78,7 +78,7 @@ def test_database_redis_and_email_urls_switch_to_real_services():
     assert result.returncode == 0, result.stderr
     s = json.loads(result.stdout)
     assert s["debug"] is False
-    assert s["engine"] == "django.db.backends.postgresql"
+    assert s["engine"] == "governance.postgresql"  # Django's, with a health check that gives up
     assert s["db_name"] == "governance"
     assert s["cache"].endswith("RedisCache")
     assert s["eager"] is False

@@ -6,6 +6,7 @@ Every variable is listed with its meaning in .env.example.
 """
 
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "governance.login_lockouts.LoginLockoutsConfig",  # django-axes
     "branches",
     "meetings",
     "zeroindex",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: turns a locked-out log-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -137,6 +141,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute-force protection of both log-in pages (django-axes): after LOGIN_FAILURE_LIMIT wrong
+# passwords for one username, or from one address, log-in is refused (429) for
+# LOGIN_LOCKOUT_MINUTES after the last failure, or until a superuser deletes the lockout in the
+# admin. The standalone backend goes first so a locked-out user is refused before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: either locks
+# The address the rate limits count (TRUSTED_PROXIES decides what X-Forwarded-For is worth).
+AXES_CLIENT_IP_CALLABLE = "meetings.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "governance.views.login_locked_out"
+# Every failure kept (with whether it locked), also after a lockout is deleted.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A success does not wipe the address's failures: logging in to one's own account between
+# guesses must not reset the count of the address.
+AXES_RESET_ON_SUCCESS = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "admin:index"
 LOGOUT_REDIRECT_URL = "home"

@@ -1,5 +1,7 @@
 import logging
+import math
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -45,3 +47,14 @@ def bad_request(request, exception=None):
     """A request Django cannot read (too many fields or files, a broken upload): say so
     plainly instead of a bare 400."""
     return render(request, "400.html", status=400)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer on either log-in page once a username or an address is locked
+    out: 429, with what happened and what to do (wait, or ask the administrator)."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    context = {"minutes": math.ceil(seconds / 60)}
+    response = render(request, "registration/locked_out.html", context, status=429)
+    # Each refused try counts as a failure, so the full cool-off starts again now.
+    response["Retry-After"] = str(seconds)
+    return response

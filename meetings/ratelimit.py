@@ -9,17 +9,18 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
+    """The client's address, or None when there is none (the log-in lockouts use it too)."""
     if settings.USE_X_FORWARDED_FOR:
         # The entry our own proxy appended, not the ones the client may have sent along.
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR", "") or None
 
 
 def _key(bucket: str, request) -> str:
-    return f"ratelimit:{bucket}:{client_ip(request)}"
+    return f"ratelimit:{bucket}:{client_ip(request) or 'unknown'}"
 
 
 def used(bucket: str, request) -> int:

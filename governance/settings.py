@@ -5,6 +5,7 @@ cache is local memory. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis
 Every variable is listed with its meaning in .env.example.
 """
 
+import ipaddress
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -72,6 +73,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops forwarded headers that did not come from TRUSTED_PROXIES, before anything
+    # (SecurityMiddleware's is_secure(), the rate limits, axes) reads them.
+    "governance.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -197,7 +201,28 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Our reverse proxies (addresses or networks, e.g. 127.0.0.1 for nginx on this machine): only
+# from them are X-Forwarded-For (the client's address) and X-Forwarded-Proto (HTTPS) believed;
+# from anyone else governance.middleware.TrustedProxyMiddleware drops those headers.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network "
+            "(e.g. TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8)."
+        ) from None
+# USE_X_FORWARDED_FOR believed the header from any client; it is gone.
+_old_switch = env.ENVIRON.get("USE_X_FORWARDED_FOR", "").strip().lower()
+if DEBUG_WORDS.get(_old_switch, True) and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "USE_X_FORWARDED_FOR is no longer read: it let any client choose its address. Set "
+        "TRUSTED_PROXIES to the address of your proxy (e.g. TRUSTED_PROXIES=127.0.0.1) and "
+        "remove USE_X_FORWARDED_FOR."
+    )
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # from a trusted proxy only
 
 # Celery. Without REDIS_URL tasks run in-process (eager); with it, Redis is the broker.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
@@ -241,8 +266,6 @@ APPEAL_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 APPEAL_PHOTOS_MAX = 3
 # A request larger than this is refused before it is read (three photos and the text fit).
 APPEAL_MAX_REQUEST_BYTES = 20 * 1024 * 1024
-# Behind a proxy that sets X-Forwarded-For, use it for the rate limits' client address.
-USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # Reminders and digests to staff go out in working hours only (Asia/Shanghai).
 WORKING_HOURS_START = env.int("WORKING_HOURS_START", default=9)
 WORKING_HOURS_END = env.int("WORKING_HOURS_END", default=18)

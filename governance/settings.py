@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     # (SecurityMiddleware's is_secure(), the rate limits, axes) reads them.
     "governance.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "governance.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "governance.middleware.CookieLanguageMiddleware",
@@ -223,6 +226,46 @@ if DEBUG_WORDS.get(_old_switch, True) and not TRUSTED_PROXIES:
         "remove USE_X_FORWARDED_FOR."
     )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # from a trusted proxy only
+
+# HTTPS: in production plain HTTP is redirected, and browsers are told to come back over
+# HTTPS only (HSTS, a year); both off under DEBUG. /healthz stays on plain HTTP for load
+# balancers. Preloading is the domain owner's decision (hstspreload.org), so off by default.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # "preload is not set": on purpose, above
+
+# Content-Security-Policy (django-csp): our own origin only, no inline script at all and no
+# inline style but a <style> carrying the request's nonce (request.csp_nonce), no plugins,
+# never in a frame. data: images are Bootstrap's form controls (its CSS draws them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page uses (the photo field is a file input, which needs none of them).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+]
 
 # Celery. Without REDIS_URL tasks run in-process (eager); with it, Redis is the broker.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"

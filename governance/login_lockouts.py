@@ -12,6 +12,17 @@ class LoginLockoutsConfig(AppConfig):
     verbose_name = _("Log-in lockouts")
 
 
+def lockout_username(request, credentials=None):
+    """The username axes counts and records: as typed, cut to the 255 characters its records
+    hold. Django's log-in form does not limit its length, and PostgreSQL refuses a longer
+    value (the page would fail instead of saying the password is wrong)."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    return username[:255] if username else username
+
+
 # Axes ships no Chinese. The labels of its pages, here so that `make messages` keeps them in
 # our catalogue, which Django reads before axes' own.
 AXES_LABELS = [

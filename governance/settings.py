@@ -162,6 +162,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: either locks
 # The address the rate limits count (TRUSTED_PROXIES decides what X-Forwarded-For is worth).
 AXES_CLIENT_IP_CALLABLE = "meetings.ratelimit.client_ip"
+AXES_USERNAME_CALLABLE = "governance.login_lockouts.lockout_username"
 AXES_LOCKOUT_CALLABLE = "governance.views.login_locked_out"
 # Every failure kept (with whether it locked), also after a lockout is deleted.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

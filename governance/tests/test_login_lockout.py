@@ -147,3 +147,14 @@ def test_failures_are_committed_with_the_request_transaction(client, world):
     assert AccessAttempt.objects.get(username="guangda").failures_since_start == limit()
     assert AccessFailureLog.objects.filter(username="guangda", locked_out=True).count() == 1
     assert log_in(client, "guangda", PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize("username", ["a\x00b", "x" * 300, "  ", "管理员'; --"])
+def test_odd_usernames_get_the_form_again_not_an_error(client, world, username):
+    page = client.post(
+        "/accounts/login/",
+        {"username": username, "password": "wrong"},
+        HTTP_USER_AGENT="U" * 2000,
+    )
+    assert page.status_code == 200
+    assert "alert" in page.content.decode() or "invalid" in page.content.decode()

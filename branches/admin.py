@@ -133,7 +133,7 @@ class CommunityAdmin(ScopedModelAdmin):
     def office_phone(self, community):
         if not community.phone:
             return self.get_empty_value_display()
-        return format_html('<span style="white-space: nowrap">{}</span>', community.phone)
+        return format_html('<span class="nowrap">{}</span>', community.phone)
 
 
 class BuildingRenameFormSet(forms.BaseInlineFormSet):

@@ -1,6 +1,34 @@
 from django.conf import settings
 from django.utils import translation
 
+from meetings.ratelimit import is_trusted_proxy
+
+# What a proxy tells about the client. From anyone but our proxies it is whatever the client
+# wrote, so it is dropped.
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_FORWARDED",
+)
+
+
+class TrustedProxyMiddleware:
+    """The one place that decides whether forwarded headers may be believed: only when the
+    request comes from one of TRUSTED_PROXIES. First in the chain, so SecurityMiddleware
+    (is_secure() through SECURE_PROXY_SSL_HEADER), the rate limits and the log-in lockouts
+    (meetings.ratelimit.client_ip) only ever see a proxy's headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            for name in FORWARDED_HEADERS:
+                request.META.pop(name, None)
+        return self.get_response(request)
+
 
 class CookieLanguageMiddleware:
     """Chinese unless the visitor chose another language with the switch (a cookie).
@@ -20,4 +48,18 @@ class CookieLanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy: the browser features in PERMISSIONS_POLICY are off for every page
+    (and any frame in it), so injected script could not reach a camera or a location."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
         return response

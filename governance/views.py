@@ -1,3 +1,6 @@
+import math
+
+from django.conf import settings
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -35,3 +38,14 @@ def healthz(request):
     {"db": "timeout"} otherwise, within 2 s whatever the database does (for load balancers)."""
     status = database_status()
     return JsonResponse({"db": status}, status=200 if status == "ok" else 503)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer on either log-in page once a username or an address is locked
+    out: 429, with what happened and what to do (wait, or ask the administrator)."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    context = {"minutes": math.ceil(seconds / 60)}
+    response = render(request, "registration/locked_out.html", context, status=429)
+    # Each refused try counts as a failure, so the full cool-off starts again now.
+    response["Retry-After"] = str(seconds)
+    return response

@@ -4,8 +4,13 @@ the limit fails open: a resident is never turned away because Redis is down.
 A use is claimed before the work, by an increment that returns the new count (Redis INCR;
 LocMemCache increments under its lock), so requests arriving together cannot all read "4 of
 5" and all go ahead; a claim that turns out not to be used (the form had errors) is given
-back."""
+back.
 
+The address is the client's as our own proxies (TRUSTED_PROXIES) saw it; the log-in
+lockouts count the same address."""
+
+import functools
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -14,17 +19,50 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 
-def client_ip(request) -> str:
-    if settings.USE_X_FORWARDED_FOR:
-        # The entry our own proxy appended, not the ones the client may have sent along.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _address(text: str):
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+
+
+def is_trusted_proxy(text: str) -> bool:
+    """Whether this address is one of TRUSTED_PROXIES (addresses or networks)."""
+    address = _address(text)
+    if address is None:
+        return False
+    return any(address in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_ip(request) -> str | None:
+    """The client's address, or None when there is none.
+
+    REMOTE_ADDR, unless it is one of our proxies: then the right-most X-Forwarded-For entry
+    that is not. Each proxy appends the address it got the request from, so the entries left
+    of that one are whatever the client sent and may be made up. (From anyone else the header
+    never gets here: governance.middleware.TrustedProxyMiddleware drops it.)"""
+    client = _address(request.META.get("REMOTE_ADDR", ""))
+    if client is None or not is_trusted_proxy(str(client)):
+        return str(client) if client else None
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # not an address: keep the last proxy of ours that handed it on
+        client = address
+        if not is_trusted_proxy(str(address)):
+            break
+    return str(client)
 
 
 def _key(bucket: str, request) -> str:
-    return f"ratelimit:{bucket}:{client_ip(request)}"
+    return f"ratelimit:{bucket}:{client_ip(request) or 'unknown'}"
 
 
 def _increment(key: str, window_seconds: int) -> int:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Building
@@ -73,6 +74,9 @@ def _keep(request, photos, kept) -> list | None:
     )
 
 
+# never_cache (Cache-Control: no-store) on every page that shows a resident's own appeal or
+# what they typed: Back or a cache on a shared phone must not show it to the next person.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def appeal_new(request):
     kept = _kept_photos(request)
@@ -140,6 +144,7 @@ def kept_photo(request, position):
     return response
 
 
+@never_cache
 @require_http_methods(["GET"])
 def appeal_submitted(request, code):
     """The tracking code, for the browser that filed the appeal: never limited, so a resident
@@ -198,6 +203,7 @@ def track_lookup(request):
     return _lookup_page(request, form)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def track_detail(request, code):
     limited = _track_limited(request, code)

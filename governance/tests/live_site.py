@@ -122,6 +122,8 @@ def site_environment(database_url: str, static_root: Path, **extra) -> dict:
         MEDIA_ROOT=str(static_root.parent / "media"),
         SECURE_COOKIES="false",
         LOG_LEVEL="CRITICAL",
+        # Behind the TLS proxy on this machine, as the README binds it.
+        TRUSTED_PROXIES="127.0.0.1",
     )
     env.update(extra)
     return env
@@ -139,7 +141,10 @@ def fetch(base: str, path: str, *, timeout: float, language: str | None = None) 
     """GET over HTTP; a site that does not answer within `timeout` seconds fails the test."""
     host, port = base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    headers = {"Cookie": f"django_language={language}"} if language else {}
+    # As the TLS-terminating proxy in front of gunicorn asks.
+    headers = {"X-Forwarded-Proto": "https"}
+    if language:
+        headers["Cookie"] = f"django_language={language}"
     start = time.monotonic()
     try:
         conn.request("GET", path, headers=headers)

@@ -32,14 +32,14 @@ print(json.dumps({
 """
 
 
-def run_settings(**env):
+def run_settings(code=PRINT_SETTINGS, **env):
     clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     clean["DJANGO_SETTINGS_MODULE"] = "governance.settings"
     clean.update(env)
     # a developer's .env must not leak into these cases
     clean.setdefault("DEBUG", "false")
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=clean,
         capture_output=True,

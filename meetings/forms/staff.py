@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.phones import validate_mainland_mobile
+from branches.phones import MobileField
 from branches.scope import staff_users_for
 
 from ..models import Appeal, AppealCategory, Channel, Meeting, Satisfaction, Source
@@ -178,12 +178,7 @@ class ForumRowForm(forms.Form):
     )
     building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False)
     contact_name = forms.CharField(label=_("Resident"), max_length=50, required=False)
-    contact_phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=11,
-        required=False,
-        validators=[validate_mainland_mobile],
-    )
+    contact_phone = MobileField(label=_("Mobile phone"), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,7 @@
 """A mobile number typed in another script's digits (fullwidth, as a Chinese keyboard types
 them; Arabic-Indic; Devanagari) is kept as the ASCII number: the text message goes to it and
-staff searching the number find the appeal. Digits of two scripts mixed are refused. Typed into a text, such a number is erased with
-the contact details like any other."""
+staff searching the number find the appeal. Digits of two scripts mixed are refused. Typed
+into a text, such a number is erased with the contact details like any other."""
 
 from datetime import timedelta
 from importlib import import_module

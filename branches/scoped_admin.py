@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import router
 
+from .formsets import BoundedInlineFormSet
 from .phones import MAINLAND_MOBILE, normalize_mobile, phone_form_class
 from .scope import ADD, CHANGE, DELETE, VIEW, gate_for, may
 
@@ -68,6 +69,20 @@ class ConstraintCheckingForm(forms.ModelForm):
 
     def _get_validation_exclusions(self):
         return super()._get_validation_exclusions() - set(self.readonly_model_fields)
+
+
+class BoundedInline:
+    """Mixed into every inline (a test checks): its formset builds the object's rows and
+    `max_new` new ones at most, whatever count the request claims (BoundedInlineFormSet).
+    Its `formset`, if set, must be a BoundedInlineFormSet."""
+
+    formset = BoundedInlineFormSet
+    max_new = 0  # the new rows one save may add ("Add another" stops there)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.max_new = self.max_new  # a class made for this request
+        return formset
 
 
 class ScopedModelAdmin(admin.ModelAdmin):

@@ -534,4 +534,5 @@ ZH = {
     "Department:": "部门：",
     "Handler:": "承办人：",
     "Duplicate of:": "重复于：",
+    "The page was sent with more rows than it offers (at most %(num)d). Reload the page and enter them again.": "提交的行数超过了本页提供的行数（最多 %(num)d 行）。请重新打开本页，再填写一次。",
 }

@@ -26,7 +26,8 @@ class CookieLanguageMiddleware:
 
 
 class RefuseNulBytesMiddleware:
-    """A NUL byte in the path, the query string (names or values) or a cookie answers 400.
+    """A NUL byte in the path, the query string (names or values), a cookie or a header
+    answers 400.
 
     PostgreSQL cannot compare text holding one, so a list filter, an autocomplete or the
     session look-up given one failed with a 500; no browser sends one unasked. One place for
@@ -47,4 +48,6 @@ def _holds_nul(request) -> bool:
     for name, values in request.GET.lists():
         texts += [name, *values]
     texts += [*request.COOKIES.keys(), *request.COOKIES.values()]
+    # headers too: some are stored (the user agent of a login attempt)
+    texts += [v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str)]
     return any("\x00" in text for text in texts)

@@ -1,6 +1,6 @@
-"""A NUL byte (%00) in an address or a cookie answers 400, on every page at once: PostgreSQL
-cannot compare text holding one, so list filters, autocompletes and session look-ups given
-one failed with a 500. Typed into a form, a NUL gets the field's message instead."""
+"""A NUL byte (%00) in an address, a cookie or a header answers 400, on every page at once:
+PostgreSQL cannot compare text holding one, so list filters, autocompletes and session
+look-ups given one failed with a 500. Typed into a form, a NUL gets the field's message."""
 
 import pytest
 from django.urls import reverse
@@ -66,6 +66,11 @@ def test_a_nul_in_the_session_cookie_answers_400_not_500(client, db):
     # a quoted cookie value may spell a NUL as \000 (RFC 2109); Django unquotes it
     cookie = 'sessionid="abcdefgh\\000ijklmnop"'
     assert client.get("/appeals/new/", HTTP_COOKIE=cookie).status_code == 400
+
+
+def test_a_nul_in_a_header_answers_400(client, db):
+    assert client.get("/accounts/login/", HTTP_USER_AGENT="Mozilla\x00").status_code == 400
+    assert client.get("/accounts/login/", HTTP_USER_AGENT="Mozilla").status_code == 200
 
 
 def test_a_nul_typed_into_forms_gets_a_message(staff, world, form_data_public):

@@ -3,6 +3,8 @@ from django.utils import translation
 
 from meetings.ratelimit import is_trusted_proxy
 
+from .errors import bad_request
+
 # What a proxy tells about the client. From anyone but our proxies it is whatever the client
 # wrote, so it is dropped.
 FORWARDED_HEADERS = (
@@ -63,3 +65,31 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the path, the query string (names or values), a cookie or a header
+    answers 400.
+
+    PostgreSQL cannot compare text holding one, so a list filter, an autocomplete or the
+    session look-up given one failed with a 500; no browser sends one unasked. One place for
+    every page. (In a form's POST a NUL reaches the fields, which refuse it with a message.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request):
+            return bad_request(request)
+        return self.get_response(request)
+
+
+def _holds_nul(request) -> bool:
+    texts = [request.path]
+    for name, values in request.GET.lists():
+        texts += [name, *values]
+    texts += [*request.COOKIES.keys(), *request.COOKIES.values()]
+    # headers too: some are stored (the user agent of a login attempt)
+    texts += [v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str)]
+    return any("\x00" in text for text in texts)

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "governance.middleware.CookieLanguageMiddleware",
+    "governance.middleware.RefuseNulBytesMiddleware",  # before anything reads them
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -324,6 +325,9 @@ APPEAL_TRACK_LIMIT = env.int("APPEAL_TRACK_LIMIT", default=30)  # per IP per 10 
 # Form retries per IP per hour whose photos are kept for the resident (then: choose again).
 APPEAL_KEEP_PHOTOS_LIMIT = env.int("APPEAL_KEEP_PHOTOS_LIMIT", default=30)
 APPEAL_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# A photo of more pixels is refused from its header, before it is decoded (a 50-megapixel
+# phone camera's is the largest; decoding costs time and memory by the pixel).
+APPEAL_PHOTO_MAX_PIXELS = env.int("APPEAL_PHOTO_MAX_PIXELS", default=50_000_000)
 APPEAL_PHOTOS_MAX = 3
 # A request larger than this is refused before it is read (three photos and the text fit).
 APPEAL_MAX_REQUEST_BYTES = 20 * 1024 * 1024

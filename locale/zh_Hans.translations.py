@@ -278,7 +278,8 @@ ZH = {
     "appeal events": "诉求记录",
     "the file": "该文件",
     "%(name)s is %(size)s; each photo may be at most %(max)s.": "%(name)s大小为%(size)s，每张照片不能超过%(max)s。",
-    "%(name)s has too many pixels.": "%(name)s的像素太多。",
+    "%(name)s has more pixels than a photo may have (at most %(max)d megapixels). Send a smaller photo.": "%(name)s的像素超过了照片的上限（最多 %(max)d 百万像素）。请发送小一些的照片。",
+    "%(name)s is a picture of %(width)d × %(height)d pixels in only %(size)s, which no camera takes. Send the photo as your camera took it.": "%(name)s是 %(width)d × %(height)d 像素的图片，文件却只有 %(size)s，不是相机拍出的照片。请发送相机拍摄的原图。",
     "%(name)s is not a photo we can read. Send a JPEG or PNG picture.": "%(name)s不是可识别的照片，请上传JPEG或PNG图片。",
     "Received: the branch will discuss it": "已接收：支部将进行讨论",
     "Being settled at a coordination meeting": "正在社区事务协调会协调",
@@ -575,4 +576,5 @@ ZH = {
     "Access lock out": "已锁定",
     "Locked Out": "已锁定",
     "Clean up expired attempts": "清除已过期的计数",
+    "The page was sent with more rows than it offers (at most %(num)d). Reload the page and enter them again.": "提交的行数超过了本页提供的行数（最多 %(num)d 行）。请重新打开本页，再填写一次。",
 }

@@ -1,8 +1,6 @@
 """The appeals list and each appeal's page. Every change goes through meetings.services; the
 page offers what meetings.moves says is open, with the form the action table names."""
 
-import re
-
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -16,7 +14,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.phones import MAINLAND_MOBILE
+from branches.phones import MAINLAND_MOBILE, normalize_mobile
 from branches.scope import VIEW, may
 from branches.scoped_admin import ScopedModelAdmin
 
@@ -134,7 +132,7 @@ class AppealAdmin(ScopedModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        phone = re.sub(r"[\s-]", "", term)
+        phone = normalize_mobile(term)
         if MAINLAND_MOBILE.match(phone):
             return queryset.filter(contact_phone=phone), False
         code = normalize_code(term)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Building, Estate
-from branches.phones import validate_mainland_mobile
+from branches.phones import MobileField
 
 from ..models import AppealCategory, Satisfaction
 from ..photos import clean_photo
@@ -118,10 +118,8 @@ class AppealForm(forms.Form):
         help_text=_("Up to 3 photos, 5 MB each."),
     )
     contact_name = forms.CharField(label=_("Your name"), max_length=50)
-    contact_phone = forms.CharField(
+    contact_phone = MobileField(
         label=_("Mobile phone"),
-        max_length=11,
-        validators=[validate_mainland_mobile],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )
     consent = forms.BooleanField(
@@ -155,9 +153,6 @@ class AppealForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise ValidationError(_("Please leave this field empty."))
         return ""
-
-    def clean_contact_phone(self):
-        return self.cleaned_data["contact_phone"].strip()
 
     def clean_photos(self):
         # Kept aside: valid photos are kept for a retry even when the form has errors.

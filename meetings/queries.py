@@ -96,8 +96,8 @@ def public_form_choices() -> PublicChoices:
     """The estates (by community), their buildings and the active categories of the public
     form: three small queries at most once a minute per process."""
     now = _clock()
-    kept = _public_choices.get("copy")
-    if kept is not None and now < _public_choices["until"]:
+    until, kept = _public_choices.get("copy", (0.0, None))
+    if kept is not None and now < until:
         return kept
     estates = Estate.objects.order_by("community__name", "name").values_list(
         "pk", "community__name", "name"
@@ -111,7 +111,8 @@ def public_form_choices() -> PublicChoices:
         buildings=tuple((str(pk), str(estate), name) for pk, estate, name in buildings),
         categories=tuple((str(pk), name, name_en) for pk, name, name_en in categories),
     )
-    _public_choices.update(copy=copy, until=now + PUBLIC_CHOICES_SECONDS)
+    # One assignment: a thread never sees a new copy with an old deadline, or the reverse.
+    _public_choices["copy"] = (now + PUBLIC_CHOICES_SECONDS, copy)
     return copy
 
 

@@ -24,13 +24,16 @@ from branches.tests.factories import (
     TownFactory,
     UserFactory,
 )
+from meetings.queries import public_form_choices_forget
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    public_form_choices_forget()  # the form's choices, kept per process
     yield
     cache.clear()
+    public_form_choices_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -128,7 +128,12 @@ def appeal_new(request):
         resident_session.set_kept_ids(request.session, [p.pk for p in kept])
     else:
         form = AppealForm(initial=_preselected(request), kept=len(kept))
-    context = {"form": form, "photos_dropped": photos_dropped, "kept_photos": kept}
+    context = {
+        "form": form,
+        "options": form.select_options(),
+        "photos_dropped": photos_dropped,
+        "kept_photos": kept,
+    }
     return render(request, "meetings/appeal_form.html", context)
 
 

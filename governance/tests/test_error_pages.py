@@ -35,7 +35,7 @@ def assert_error_page(response, page, language):
     chinese, english = HEADINGS[page]
     heading = english if language == "en" else chinese
     assert f'<h1 class="h4">{heading}</h1>' in html
-    assert f'<html lang="{"en" if language == "en" else "zh-hans"}">' in html
+    assert f'<html lang="{"en" if language == "en" else "zh-Hans"}">' in html  # BCP 47
     # the site's look: its stylesheet, its navbar with the way home, the language switch
     assert "vendor/bootstrap/css/bootstrap.min.css" in html
     assert ("Three Fives" if language == "en" else "“三个五”社区治理") in html

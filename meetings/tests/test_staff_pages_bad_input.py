@@ -189,3 +189,24 @@ def test_a_meetings_outcome_posted_on_the_appeal_page_says_where_it_is_made(
             Status.COORDINATING,
             Status.HEARING,
         )
+
+
+def test_an_id_beyond_any_row_in_a_many_choice_field_is_a_form_error(client, world, meeting):
+    """Ids no database integer holds, in a field that takes several (attendees, the buildings
+    a group covers, a user's groups): the page says the choice is not valid, it is no error
+    page."""
+    client.force_login(world.staff_a)
+    huge = [str(2**63), str(-(2**63) - 1), str(10**30)]
+    m = meeting(MeetingType.PARTY_MASSES)
+    page = reverse("admin:meetings_meeting_change", args=[m.pk])
+    group = reverse("admin:branches_buildinggroup_change", args=[world.a_group.pk])
+    for value in huge:
+        response = client.post(page, {**meeting_data(world), "attendees": [value]})
+        assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+        response = client.post(group, {"name": world.a_group.name, "cover": [value]})
+        assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+    client.force_login(world.superuser)
+    user = reverse("admin:auth_user_change", args=[world.staff_b.pk])
+    for value in huge:
+        response = client.post(user, {"username": "other", "groups": [value]})
+        assert response.status_code == 200 and 'class="errorlist' in response.content.decode()

@@ -24,13 +24,26 @@ from branches.tests.factories import (
     TownFactory,
     UserFactory,
 )
+from meetings.queries import public_form_choices_forget
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    public_form_choices_forget()  # the form's choices, kept per process
     yield
     cache.clear()
+    public_form_choices_forget()
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """The texts of one test, and their keys: a key another test sent is not a repeat."""
+    from meetings.sms import MemoryBackend
+
+    MemoryBackend.reset()
+    yield
+    MemoryBackend.reset()
 
 
 @pytest.fixture(autouse=True)

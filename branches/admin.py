@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import scope
+from .formsets import BoundedInlineFormSet
 from .models import (
     Building,
     BuildingGroup,
@@ -22,7 +23,12 @@ from .models import (
     StaffScope,
     Town,
 )
-from .scoped_admin import ConstraintCheckingForm, ModelMultipleIdsField, ScopedModelAdmin
+from .scoped_admin import (
+    BoundedInline,
+    ConstraintCheckingForm,
+    ModelMultipleIdsField,
+    ScopedModelAdmin,
+)
 from .services import group_delete, group_set_buildings, group_set_leader, staff_account_activate
 
 
@@ -51,7 +57,7 @@ def poster_link(url_name, pk):
     return format_html('<a href="{}" target="_blank">{}</a>', url, _("QR poster"))
 
 
-class ReadOnlyListInline(admin.TabularInline):
+class ReadOnlyListInline(BoundedInline, admin.TabularInline):
     """Lists the children of an object with a link to each; they are edited on their own page."""
 
     extra = 0
@@ -133,10 +139,10 @@ class CommunityAdmin(ScopedModelAdmin):
     def office_phone(self, community):
         if not community.phone:
             return self.get_empty_value_display()
-        return format_html('<span style="white-space: nowrap">{}</span>', community.phone)
+        return format_html('<span class="nowrap">{}</span>', community.phone)
 
 
-class BuildingRenameFormSet(forms.BaseInlineFormSet):
+class BuildingRenameFormSet(BoundedInlineFormSet):
     """Renaming is saved row by row: a new name another building still holds (a swap of
     two names) would break the estate's unique names half way, so it is refused here."""
 
@@ -186,9 +192,10 @@ class EstateAdmin(ScopedModelAdmin):
         (_("Party branch"), {"fields": ["branch_name", "secretary", "branch_founded"]}),
     ]
 
-    class BuildingInline(admin.TabularInline):
+    class BuildingInline(BoundedInline, admin.TabularInline):
         model = Building
         extra = 1
+        max_new = 20
         fields = ["name"]
         formset = BuildingRenameFormSet
 
@@ -437,11 +444,12 @@ class MemberAdmin(ScopedModelAdmin):
         return member.masked_phone
 
 
-class StaffScopeInline(admin.StackedInline):
+class StaffScopeInline(BoundedInline, admin.StackedInline):
     model = StaffScope
     can_delete = True
     extra = 0
     max_num = 1
+    max_new = 1
 
 
 User = get_user_model()

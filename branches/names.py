@@ -38,6 +38,12 @@ def english_is_active() -> bool:
     return (translation.get_language() or "").split("-")[0] == "en"
 
 
+def localized(name: str, name_en: str) -> str:
+    """The name for the active language: the English one on English pages where there is
+    one, the Chinese one otherwise."""
+    return name_en if name_en and english_is_active() else name
+
+
 class LocalizedName(models.Model):
     """For a model with a Chinese `name` and an optional English `name_en` (it declares both,
     with the lengths it needs)."""
@@ -50,6 +56,4 @@ class LocalizedName(models.Model):
 
     @property
     def localized_name(self) -> str:
-        if self.name_en and english_is_active():
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)

@@ -9,6 +9,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import router
 
+from .formsets import BoundedInlineFormSet
+from .phones import MAINLAND_MOBILE, normalize_mobile, phone_form_class
 from .scope import ADD, CHANGE, DELETE, VIEW, gate_for, may
 
 
@@ -93,6 +95,20 @@ class ConstraintCheckingForm(forms.ModelForm):
         return super()._get_validation_exclusions() - set(self.readonly_model_fields)
 
 
+class BoundedInline:
+    """Mixed into every inline (a test checks): its formset builds the object's rows and
+    `max_new` new ones at most, whatever count the request claims (BoundedInlineFormSet).
+    Its `formset`, if set, must be a BoundedInlineFormSet."""
+
+    formset = BoundedInlineFormSet
+    max_new = 0  # the new rows one save may add ("Add another" stops there)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.max_new = self.max_new  # a class made for this request
+        return formset
+
+
 class ScopedModelAdmin(admin.ModelAdmin):
     """Subclasses set `gate`: a function of the user returning the objects it may see."""
 
@@ -135,6 +151,20 @@ class ScopedModelAdmin(admin.ModelAdmin):
         with what was typed (passed in extra_context) and the messages set."""
         request.method = "GET"
         return self.changeform_view(request, str(obj.pk), extra_context=extra_context)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Phone numbers as people type them (fullwidth digits, spaces, +86): one cleaning.
+        form_class = phone_form_class(db_field)
+        if form_class is not None:
+            kwargs.setdefault("form_class", form_class)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        # A number typed in fullwidth digits or with spaces finds what its digits find.
+        phone = normalize_mobile(search_term.strip())
+        if MAINLAND_MOBILE.match(phone):
+            search_term = phone
+        return super().get_search_results(request, queryset, search_term)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         gate = gate_for(db_field.related_model)

@@ -1,6 +1,36 @@
 from django.conf import settings
 from django.utils import translation
 
+from meetings.ratelimit import is_trusted_proxy
+
+from .errors import bad_request
+
+# What a proxy tells about the client. From anyone but our proxies it is whatever the client
+# wrote, so it is dropped.
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_FORWARDED",
+)
+
+
+class TrustedProxyMiddleware:
+    """The one place that decides whether forwarded headers may be believed: only when the
+    request comes from one of TRUSTED_PROXIES. First in the chain, so SecurityMiddleware
+    (is_secure() through SECURE_PROXY_SSL_HEADER), the rate limits and the log-in lockouts
+    (meetings.ratelimit.client_ip) only ever see a proxy's headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            for name in FORWARDED_HEADERS:
+                request.META.pop(name, None)
+        return self.get_response(request)
+
 
 class CookieLanguageMiddleware:
     """Chinese unless the visitor chose another language with the switch (a cookie).
@@ -21,3 +51,45 @@ class CookieLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy: the browser features in PERMISSIONS_POLICY are off for every page
+    (and any frame in it), so injected script could not reach a camera or a location."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the path, the query string (names or values), a cookie or a header
+    answers 400.
+
+    PostgreSQL cannot compare text holding one, so a list filter, an autocomplete or the
+    session look-up given one failed with a 500; no browser sends one unasked. One place for
+    every page. (In a form's POST a NUL reaches the fields, which refuse it with a message.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request):
+            return bad_request(request)
+        return self.get_response(request)
+
+
+def _holds_nul(request) -> bool:
+    texts = [request.path]
+    for name, values in request.GET.lists():
+        texts += [name, *values]
+    texts += [*request.COOKIES.keys(), *request.COOKIES.values()]
+    # headers too: some are stored (the user agent of a login attempt)
+    texts += [v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str)]
+    return any("\x00" in text for text in texts)

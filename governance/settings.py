@@ -5,10 +5,13 @@ cache is local memory. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis
 Every variable is listed with its meaning in .env.example.
 """
 
+import ipaddress
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "governance.login_lockouts.LoginLockoutsConfig",  # django-axes
     "branches",
     "meetings",
     "zeroindex",
@@ -70,18 +74,28 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops forwarded headers that did not come from TRUSTED_PROXIES, before anything
+    # (SecurityMiddleware's is_secure(), the rate limits, axes) reads them.
+    "governance.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "governance.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "governance.middleware.CookieLanguageMiddleware",
+    "governance.middleware.RefuseNulBytesMiddleware",  # before anything reads them
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: turns a locked-out log-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
+# A form whose CSRF token failed: say how to keep what was typed (and read no database).
+CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 WSGI_APPLICATION = "governance.wsgi.application"
 ASGI_APPLICATION = "governance.asgi.application"
 
@@ -104,9 +118,24 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A PostgreSQL that does not answer a new connection (or a kept one, the health check) within
+# this many seconds counts as unreachable, and the page says so (503) instead of waiting until
+# gunicorn kills the worker (30 s). psycopg waits at least 2 s.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+# PostgreSQL cancels a statement running longer (milliseconds; 0: never): under gunicorn's
+# 30 s, so a runaway query ends in an error page rather than a killed worker, and far above
+# the heaviest page and the sweeps' statements. manage.py commands run without it (manage.py).
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=20000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that gives up after the connect timeout
+    DATABASES["default"]["ENGINE"] = "governance.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) are PostgreSQL's; on SQLite, the embedded default, the included
 # columns are simply left out, as intended.
@@ -137,6 +166,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute-force protection of both log-in pages (django-axes): after LOGIN_FAILURE_LIMIT wrong
+# passwords for one username, or from one address, log-in is refused (429) for
+# LOGIN_LOCKOUT_MINUTES after the last failure, or until a superuser deletes the lockout in the
+# admin. The standalone backend goes first so a locked-out user is refused before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: either locks
+# The address the rate limits count (TRUSTED_PROXIES decides what X-Forwarded-For is worth).
+AXES_CLIENT_IP_CALLABLE = "meetings.ratelimit.client_ip"
+AXES_USERNAME_CALLABLE = "governance.login_lockouts.lockout_username"
+AXES_LOCKOUT_CALLABLE = "governance.views.login_locked_out"
+# Every failure kept (with whether it locked), also after a lockout is deleted.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A success does not wipe the address's failures: logging in to one's own account between
+# guesses must not reset the count of the address.
+AXES_RESET_ON_SUCCESS = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "admin:index"
 LOGOUT_REDIRECT_URL = "home"
@@ -172,7 +223,68 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Our reverse proxies (addresses or networks, e.g. 127.0.0.1 for nginx on this machine): only
+# from them are X-Forwarded-For (the client's address) and X-Forwarded-Proto (HTTPS) believed;
+# from anyone else governance.middleware.TrustedProxyMiddleware drops those headers.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network "
+            "(e.g. TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8)."
+        ) from None
+# USE_X_FORWARDED_FOR believed the header from any client; it is gone.
+_old_switch = env.ENVIRON.get("USE_X_FORWARDED_FOR", "").strip().lower()
+if DEBUG_WORDS.get(_old_switch, True) and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "USE_X_FORWARDED_FOR is no longer read: it let any client choose its address. Set "
+        "TRUSTED_PROXIES to the address of your proxy (e.g. TRUSTED_PROXIES=127.0.0.1) and "
+        "remove USE_X_FORWARDED_FOR."
+    )
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # from a trusted proxy only
+
+# HTTPS: in production plain HTTP is redirected, and browsers are told to come back over
+# HTTPS only (HSTS, a year); both off under DEBUG. /healthz stays on plain HTTP for load
+# balancers. Preloading is the domain owner's decision (hstspreload.org), so off by default.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # "preload is not set": on purpose, above
+
+# Content-Security-Policy (django-csp): our own origin only, no inline script at all and no
+# inline style but a <style> carrying the request's nonce (request.csp_nonce), no plugins,
+# never in a frame. data: images are Bootstrap's form controls (its CSS draws them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page uses (the photo field is a file input, which needs none of them).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+]
 
 # Celery. Without REDIS_URL tasks run in-process (eager); with it, Redis is the broker.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
@@ -213,11 +325,12 @@ APPEAL_TRACK_LIMIT = env.int("APPEAL_TRACK_LIMIT", default=30)  # per IP per 10 
 # Form retries per IP per hour whose photos are kept for the resident (then: choose again).
 APPEAL_KEEP_PHOTOS_LIMIT = env.int("APPEAL_KEEP_PHOTOS_LIMIT", default=30)
 APPEAL_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# A photo of more pixels is refused from its header, before it is decoded (a 50-megapixel
+# phone camera's is the largest; decoding costs time and memory by the pixel).
+APPEAL_PHOTO_MAX_PIXELS = env.int("APPEAL_PHOTO_MAX_PIXELS", default=50_000_000)
 APPEAL_PHOTOS_MAX = 3
 # A request larger than this is refused before it is read (three photos and the text fit).
 APPEAL_MAX_REQUEST_BYTES = 20 * 1024 * 1024
-# Behind a proxy that sets X-Forwarded-For, use it for the rate limits' client address.
-USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # Reminders and digests to staff go out in working hours only (Asia/Shanghai).
 WORKING_HOURS_START = env.int("WORKING_HOURS_START", default=9)
 WORKING_HOURS_END = env.int("WORKING_HOURS_END", default=18)

@@ -10,6 +10,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client and the live server speak plain HTTP (the redirect has its own tests).
+SECURE_SSL_REDIRECT = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # No collectstatic in tests: serve and name static files straight from static/.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

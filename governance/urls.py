@@ -9,7 +9,12 @@ admin.site.site_header = _("Three Fives community governance")
 admin.site.site_title = _("Community governance")
 admin.site.index_title = _("Staff workspace")
 
-handler400 = "governance.views.bad_request"
+# Error pages render without the database (governance/errors.py); the 500 handler answers
+# 503 when the database cannot be reached.
+handler400 = "governance.errors.bad_request"
+handler403 = "governance.errors.permission_denied"
+handler404 = "governance.errors.page_not_found"
+handler500 = "governance.errors.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

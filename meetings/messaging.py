@@ -9,7 +9,10 @@ message exists (and goes out) once.
 """
 
 import logging
+import re
 import time as time_module
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from celery import current_app
@@ -29,6 +32,8 @@ from .sms import send_sms
 
 logger = logging.getLogger(__name__)
 DELIVER_TASK = "meetings.tasks.deliver_notification"
+# What may not stand in the left part of a Message-ID (RFC 5322 atext), such as ":".
+NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 LEASE = timedelta(minutes=5)
 
 
@@ -61,10 +66,29 @@ def _create(**fields) -> Notification | None:
         raise
 
 
-def _enqueue(ids: list[int]) -> None:
+# Inside `handovers_watched()`: each message handed to Celery → whether its last hand-over
+# failed. None elsewhere (a request only logs a failure).
+_handovers: ContextVar[dict[int, bool] | None] = ContextVar("handovers", default=None)
+
+
+@contextmanager
+def handovers_watched():
+    """Within the block, note which messages could not be handed to Celery; yields a
+    function returning their ids (a message handed over later in the block is not among
+    them). For `run_sweeps`, which must say so and fail where cron sees it."""
+    outcomes: dict[int, bool] = {}
+    token = _handovers.set(outcomes)
+    try:
+        yield lambda: sorted(pk for pk, failed in outcomes.items() if failed)
+    finally:
+        _handovers.reset(token)
+
+
+def _enqueue(ids: list[int]) -> list[int]:
     """Hand the messages to Celery by task name (no import of the tasks module). A broker
-    that does not answer is logged and left to the sweep."""
+    that does not answer is logged and left to the sweep; returns the ids not handed over."""
     task = current_app.tasks[DELIVER_TASK]
+    outcomes = _handovers.get()
     for done, pk in enumerate(ids):
         try:
             task.apply_async((pk,), retry=False)
@@ -74,7 +98,12 @@ def _enqueue(ids: list[int]) -> None:
                 ids[done:],
                 exc_info=True,
             )
-            return  # the broker is down: one timeout, not one per message
+            if outcomes is not None:
+                outcomes.update(dict.fromkeys(ids[done:], True))
+            return ids[done:]  # the broker is down: one timeout, not one per message
+        if outcomes is not None:
+            outcomes[pk] = False
+    return []
 
 
 def enqueue_deliveries(ids: list[int]) -> None:
@@ -199,6 +228,15 @@ class DeliveryFailed(Exception):
     pass
 
 
+def message_id(key: str) -> str:
+    """An e-mail's Message-ID from the message's unique key: the same for every attempt, so
+    a mail sent again after a worker died is marked as the same message. The domain is the
+    sender's, not the host's, so that every worker machine gives the same one."""
+    local = ".".join(part for part in NOT_ATEXT.split(key) if part) or "message"
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" <>") or "localhost"
+    return f"<{local}@{domain}>"
+
+
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
     """Send one e-mail or text message, once. Returns True when this call sent it; False
     when there was nothing to do (sent already, being sent, or gone). Raises DeliveryFailed
@@ -219,10 +257,15 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     message = Notification.objects.get(pk=notification_id)
     try:
         if message.channel == Notification.Channel.SMS:
-            send_sms(message.address, message.text)
+            send_sms(message.address, message.text, key=message.dedupe_key)
         else:
             recipients = [a.strip() for a in message.address.split(",") if a.strip()]
-            mail = EmailMultiAlternatives(message.subject, message.text, to=recipients)
+            mail = EmailMultiAlternatives(
+                message.subject,
+                message.text,
+                to=recipients,
+                headers={"Message-ID": message_id(message.dedupe_key)},
+            )
             if message.html:
                 mail.attach_alternative(message.html, "text/html")
             mail.send()
@@ -253,7 +296,7 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
 
 def sweep_undelivered(now: datetime | None = None, limit: int = 500) -> int:
     """Enqueue the e-mails and texts whose task was lost (broker down) or failed and whose
-    retry time has come; returns how many were handed on."""
+    retry time has come; returns how many were handed on (none when the broker is down)."""
     now = now or timezone.now()
     ids = list(
         Notification.objects.filter(
@@ -266,8 +309,7 @@ def sweep_undelivered(now: datetime | None = None, limit: int = 500) -> int:
         .order_by("deliver_after")
         .values_list("pk", flat=True)[:limit]
     )
-    _enqueue(ids)
-    return len(ids)
+    return len(ids) - len(_enqueue(ids))
 
 
 def notifications_mark_read(*, user, ids) -> int:

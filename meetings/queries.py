@@ -4,16 +4,18 @@ methods call these; none builds the same filter twice."""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from time import monotonic
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Building
+from branches.models import Building, Estate
 
 from .models import (
     OPEN_STATUSES,
     Appeal,
+    AppealCategory,
     AppealEvent,
     ClosureReason,
     Department,
@@ -67,6 +69,56 @@ def appeal_by_code(text: str) -> Appeal | None:
     if code is None:
         return None
     return Appeal.objects.select_related("estate", "building", "category").filter(code=code).first()
+
+
+@dataclass(frozen=True)
+class PublicChoices:
+    """What the public form offers, as plain text: no model instances, ids as the page
+    writes them, and the names in both languages (the page picks its own), so one copy
+    serves every page."""
+
+    estates: tuple[tuple[str, str], ...]  # (id, "community · estate")
+    buildings: tuple[tuple[str, str, str], ...]  # (id, estate id, name)
+    categories: tuple[tuple[str, str, str], ...]  # (id, Chinese name, English name or "")
+
+
+# How long a server process reuses its copy of the form's choices. A per-process copy with
+# a short life, not the shared cache: it costs a page nothing (no Redis round trip, nothing
+# to unpickle), works with Redis down, needs no invalidation (a new estate shows within a
+# minute in every process) and holds no text in one language. Residents' choices are still
+# checked against the database when the form is sent.
+PUBLIC_CHOICES_SECONDS = 60
+_clock = monotonic
+_public_choices: dict = {}
+
+
+def public_form_choices() -> PublicChoices:
+    """The estates (by community), their buildings and the active categories of the public
+    form: three small queries at most once a minute per process."""
+    now = _clock()
+    until, kept = _public_choices.get("copy", (0.0, None))
+    if kept is not None and now < until:
+        return kept
+    estates = Estate.objects.order_by("community__name", "name").values_list(
+        "pk", "community__name", "name"
+    )
+    buildings = Building.objects.order_by("estate_id", "name").values_list(
+        "pk", "estate_id", "name"
+    )
+    categories = AppealCategory.objects.filter(active=True).values_list("pk", "name", "name_en")
+    copy = PublicChoices(
+        estates=tuple((str(pk), f"{community} · {name}") for pk, community, name in estates),
+        buildings=tuple((str(pk), str(estate), name) for pk, estate, name in buildings),
+        categories=tuple((str(pk), name, name_en) for pk, name, name_en in categories),
+    )
+    # One assignment: a thread never sees a new copy with an old deadline, or the reverse.
+    _public_choices["copy"] = (now + PUBLIC_CHOICES_SECONDS, copy)
+    return copy
+
+
+def public_form_choices_forget() -> None:
+    """Read the choices afresh on the next page (for tests)."""
+    _public_choices.clear()
 
 
 @dataclass(frozen=True)
@@ -308,3 +360,14 @@ def work_queue(*, user, now: datetime | None = None, cap: int = 2_000) -> list[Q
 
 def unread_message_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def messages_by_kind(*, ids) -> dict[str, int]:
+    """How many of these messages there are of each kind, in one grouped query."""
+    rows = (
+        Notification.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)

@@ -1,6 +1,16 @@
 """Per-IP limits for the public pages, kept in the cache. When the cache cannot be reached
-the limit fails open: a resident is never turned away because Redis is down."""
+the limit fails open: a resident is never turned away because Redis is down.
 
+A use is claimed before the work, by an increment that returns the new count (Redis INCR;
+LocMemCache increments under its lock), so requests arriving together cannot all read "4 of
+5" and all go ahead; a claim that turns out not to be used (the form had errors) is given
+back.
+
+The address is the client's as our own proxies (TRUSTED_PROXIES) saw it; the log-in
+lockouts count the same address."""
+
+import functools
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -9,36 +19,89 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 
-def client_ip(request) -> str:
-    if settings.USE_X_FORWARDED_FOR:
-        # The entry our own proxy appended, not the ones the client may have sent along.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _address(text: str):
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+
+
+def is_trusted_proxy(text: str) -> bool:
+    """Whether this address is one of TRUSTED_PROXIES (addresses or networks)."""
+    address = _address(text)
+    if address is None:
+        return False
+    return any(address in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_ip(request) -> str | None:
+    """The client's address, or None when there is none.
+
+    REMOTE_ADDR, unless it is one of our proxies: then the right-most X-Forwarded-For entry
+    that is not. Each proxy appends the address it got the request from, so the entries left
+    of that one are whatever the client sent and may be made up. (From anyone else the header
+    never gets here: governance.middleware.TrustedProxyMiddleware drops it.)"""
+    client = _address(request.META.get("REMOTE_ADDR", ""))
+    if client is None or not is_trusted_proxy(str(client)):
+        return str(client) if client else None
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # not an address: keep the last proxy of ours that handed it on
+        client = address
+        if not is_trusted_proxy(str(address)):
+            break
+    return str(client)
 
 
 def _key(bucket: str, request) -> str:
-    return f"ratelimit:{bucket}:{client_ip(request)}"
+    return f"ratelimit:{bucket}:{client_ip(request) or 'unknown'}"
 
 
-def used(bucket: str, request) -> int:
+def _increment(key: str, window_seconds: int) -> int:
+    """Add one use to the window's counter and return the new count; the first use of a
+    window creates the counter with the window as its lifetime."""
+    for _ in range(2):
+        if cache.add(key, 1, timeout=window_seconds):
+            return 1
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ended between add and incr: start the next one
+            continue
+        if count == 1:
+            # The counter vanished between the backend's existence check and its INCR,
+            # which then made one without a lifetime: give it one, or it never ends.
+            cache.touch(key, timeout=window_seconds)
+        return count
+    return cache.incr(key)
+
+
+def claim(bucket: str, request, *, limit: int, window_seconds: int) -> bool:
+    """Claim one use before doing the work: True when it is within `limit` uses per window
+    (or the cache is down), False when the limit is reached (nothing is claimed then)."""
     try:
-        return int(cache.get(_key(bucket, request), 0))
+        count = _increment(_key(bucket, request), window_seconds)
     except Exception:  # noqa: BLE001 - any cache failure: fail open
         logger.warning("rate limit %s: cache unreachable, not limiting", bucket, exc_info=True)
-        return 0
+        return True
+    if count <= limit:
+        return True
+    give_back(bucket, request)  # refused: the count stays the number of uses that went ahead
+    return False
 
 
-def count(bucket: str, request, window_seconds: int) -> int:
-    """Count one use; returns the uses in the current window (0 when the cache is down)."""
-    key = _key(bucket, request)
+def give_back(bucket: str, request) -> None:
+    """Return a claimed use that was not used (the form came back with errors)."""
     try:
-        cache.add(key, 0, timeout=window_seconds)
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window_seconds)
-        return 1
+        cache.decr(_key(bucket, request))
+    except ValueError:
+        pass  # the window ended meanwhile: nothing left to give back
     except Exception:  # noqa: BLE001 - any cache failure: fail open
-        logger.warning("rate limit %s: cache unreachable, not limiting", bucket, exc_info=True)
-        return 0
+        logger.warning("rate limit %s: cache unreachable", bucket, exc_info=True)

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from branches.phones import fold_digits
+
 from .models import (
     Appeal,
     AppealEvent,
@@ -29,11 +31,16 @@ def months_before(now: datetime, months: int) -> datetime:
     return local.replace(year=year, month=month0 + 1, day=day)
 
 
-MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
 def _scrub(text: str) -> str:
-    return MOBILE_IN_TEXT.sub("1**********", text)
+    # Found in the text with its digits in ASCII (fullwidth, Arabic-Indic, … one for one),
+    # so a number typed in any digits goes too.
+    found = list(MOBILE_IN_TEXT.finditer(fold_digits(text)))
+    for match in reversed(found):
+        text = text[: match.start()] + "1**********" + text[match.end() :]
+    return text
 
 
 def _scrub_phone_numbers(appeal_ids) -> None:

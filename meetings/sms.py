@@ -1,20 +1,39 @@
 """Text messages to residents through a pluggable backend, chosen like EMAIL_BACKEND.
 
-SMS_BACKEND names a class with one method, `send(phone: str, text: str) -> None`, that
-raises SMSDeliveryError (or any exception) when the message did not go out. A provider's
-backend wraps its HTTP API in such a class; the platform records every attempt and retries.
+SMS_BACKEND names a class with one method, `send(phone: str, text: str, *, key: str) ->
+None`, that raises SMSDeliveryError (or any exception) when the message did not go out. A
+provider's backend wraps its HTTP API in such a class; the platform records every attempt
+and retries.
+
+`key` is the message's unique key (`Notification.dedupe_key`): the same for every attempt at
+one message, different for every other message. A backend hands it to the provider as its
+idempotency key or out-id, so that a provider that drops repeats drops the one sent again
+after a worker died between the provider's answer and the platform's record of it. Which
+providers do, and what remains possible with the others, is in the README ("Background
+work").
+
+A backend written for the older `send(phone, text)` still works: it is called without the
+key (so nothing can drop a repeat), and `manage.py check` warns about it (meetings.W001).
 
 Included: ConsoleBackend (prints), FileBackend (appends a JSON line per message to
-SMS_FILE_PATH) and MemoryBackend (keeps messages in `outbox`, for tests)."""
+SMS_FILE_PATH) and MemoryBackend (keeps messages in `outbox`, for tests); the last two drop
+a message whose key they already have, as a provider with idempotency would."""
 
+import inspect
 import json
 import sys
 import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: the thread lock alone, enough for one process
+    fcntl = None
 
 
 class SMSDeliveryError(Exception):
@@ -22,32 +41,84 @@ class SMSDeliveryError(Exception):
 
 
 class ConsoleBackend:
-    def send(self, phone: str, text: str) -> None:
-        sys.stdout.write(f"SMS to {phone}: {text}\n")
+    def send(self, phone: str, text: str, *, key: str = "") -> None:
+        sys.stdout.write(f"SMS to {phone} [{key}]: {text}\n")
         sys.stdout.flush()
 
 
 class FileBackend:
+    """One JSON line per message; a message whose key is in the file already is dropped.
+    Reads the whole file on each send: for the demo and tests, not for volume."""
+
     _lock = threading.Lock()
 
     def __init__(self, path=None):
         self.path = Path(path or settings.SMS_FILE_PATH)
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, key: str = "") -> None:
         line = json.dumps(
-            {"to": phone, "text": text, "at": timezone.now().isoformat()}, ensure_ascii=False
+            {"to": phone, "text": text, "key": key, "at": timezone.now().isoformat()},
+            ensure_ascii=False,
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, self.path.open("a", encoding="utf-8") as out:
+        with self._lock, self.path.open("a+", encoding="utf-8") as out:
+            if fcntl:  # the worker's other processes append to the same file
+                fcntl.flock(out, fcntl.LOCK_EX)
+            out.seek(0)
+            if key and any(key == json.loads(sent).get("key") for sent in out if sent.strip()):
+                return  # a repeat: taken, not sent again
             out.write(line + "\n")
 
 
 class MemoryBackend:
     outbox: list[tuple[str, str]] = []
+    keys: list[str] = []  # the keys of the messages in the outbox (reset with it in tests)
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, key: str = "") -> None:
+        if key and key in MemoryBackend.keys:
+            return  # a repeat: taken, not sent again
         MemoryBackend.outbox.append((phone, text))
+        MemoryBackend.keys.append(key)
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.outbox.clear()
+        cls.keys.clear()
 
 
-def send_sms(phone: str, text: str) -> None:
-    import_string(settings.SMS_BACKEND)().send(phone, text)
+def takes_key(backend_class) -> bool:
+    """Whether a backend's `send` accepts the `key` keyword (or any keyword)."""
+    try:
+        parameters = inspect.signature(backend_class.send).parameters.values()
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return any(p.name == "key" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+def send_sms(phone: str, text: str, *, key: str) -> None:
+    backend = import_string(settings.SMS_BACKEND)()
+    if takes_key(type(backend)):
+        backend.send(phone, text, key=key)
+    else:
+        backend.send(phone, text)  # an older backend: nothing can drop a repeat
+
+
+@checks.register(checks.Tags.compatibility)
+def check_sms_backend_takes_key(app_configs=None, **kwargs):
+    try:
+        backend = import_string(settings.SMS_BACKEND)
+    except ImportError:
+        return []  # named wrongly: every attempt fails, is recorded and shows in the admin
+    if takes_key(backend):
+        return []
+    return [
+        checks.Warning(
+            f"{settings.SMS_BACKEND}.send() does not take the message's key.",
+            hint=(
+                "Add a keyword argument `key` to send() and pass it to the provider as its "
+                "idempotency key or out-id; without it a text sent again after a worker died "
+                "cannot be recognised as a repeat."
+            ),
+            id="meetings.W001",
+        )
+    ]

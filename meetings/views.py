@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Building
@@ -64,14 +65,18 @@ def _keep(request, photos, kept) -> list | None:
     many already, or this network kept too many lately): the page asks to choose again."""
     if len(kept) + len(photos) > 2 * settings.APPEAL_PHOTOS_MAX:
         return None
-    if ratelimit.used("keep", request) >= settings.APPEAL_KEEP_PHOTOS_LIMIT:
+    if not ratelimit.claim(
+        "keep", request, limit=settings.APPEAL_KEEP_PHOTOS_LIMIT, window_seconds=KEEP_WINDOW
+    ):
         return None
-    ratelimit.count("keep", request, KEEP_WINDOW)
     return kept_photos_store(
         session_key=resident_session.session_key(request.session), photos=photos
     )
 
 
+# never_cache (Cache-Control: no-store) on every page that shows a resident's own appeal or
+# what they typed: Back or a cache on a shared phone must not show it to the next person.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def appeal_new(request):
     kept = _kept_photos(request)
@@ -83,10 +88,15 @@ def appeal_new(request):
             size = 0
         if size > settings.APPEAL_MAX_REQUEST_BYTES:
             return render(request, "meetings/too_large.html", status=413)
-        if ratelimit.used("submit", request) >= settings.APPEAL_SUBMIT_LIMIT:
+        # The slot is claimed before the work, so appeals sent together cannot all slip in.
+        if not ratelimit.claim(
+            "submit", request, limit=settings.APPEAL_SUBMIT_LIMIT, window_seconds=SUBMIT_WINDOW
+        ):
             return _rate_limited(request, "submit")
         form = AppealForm(request.POST, request.FILES, kept=len(kept))
         valid = form.is_valid()
+        if not valid:
+            ratelimit.give_back("submit", request)  # fixing typos is not filing again
         removed = set(form.cleaned_data.get("remove_kept", []))
         if removed:
             kept_photos_discard(photos=[p for n, p in enumerate(kept, 1) if n in removed])
@@ -107,7 +117,6 @@ def appeal_new(request):
             )
             kept_photos_discard(photos=kept)
             resident_session.set_kept_ids(request.session, [])
-            ratelimit.count("submit", request, SUBMIT_WINDOW)
             resident_session.remember_filed(request.session, appeal.code)
             return redirect("appeal_submitted", code=appeal.display_code)
         if form.chosen_photos and not form.has_error("website"):  # nothing kept for bots
@@ -119,7 +128,12 @@ def appeal_new(request):
         resident_session.set_kept_ids(request.session, [p.pk for p in kept])
     else:
         form = AppealForm(initial=_preselected(request), kept=len(kept))
-    context = {"form": form, "photos_dropped": photos_dropped, "kept_photos": kept}
+    context = {
+        "form": form,
+        "options": form.select_options(),
+        "photos_dropped": photos_dropped,
+        "kept_photos": kept,
+    }
     return render(request, "meetings/appeal_form.html", context)
 
 
@@ -135,6 +149,7 @@ def kept_photo(request, position):
     return response
 
 
+@never_cache
 @require_http_methods(["GET"])
 def appeal_submitted(request, code):
     """The tracking code, for the browser that filed the appeal: never limited, so a resident
@@ -159,8 +174,9 @@ def _track_limited(request, code=None):
     and is never limited."""
     if code is not None and resident_session.filed_here(request.session, normalize_code(code)):
         return None
-    used = ratelimit.count("track", request, TRACK_WINDOW)
-    if used > settings.APPEAL_TRACK_LIMIT:
+    if not ratelimit.claim(
+        "track", request, limit=settings.APPEAL_TRACK_LIMIT, window_seconds=TRACK_WINDOW
+    ):
         return _rate_limited(request, "track")
     return None
 
@@ -192,6 +208,7 @@ def track_lookup(request):
     return _lookup_page(request, form)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def track_detail(request, code):
     limited = _track_limited(request, code)

@@ -96,7 +96,9 @@ class ProbeServer:
             "STATIC_ROOT": str(self.work / "static"),
             "MEDIA_ROOT": str(self.media),
             "SECURE_COOKIES": "true",
-            "USE_X_FORWARDED_FOR": "false",
+            # Plain HTTP straight to gunicorn, from many loopback addresses (one per
+            # resident), as if each were the TLS proxy's client: no redirect to https.
+            "SECURE_SSL_REDIRECT": "false",
             "EMAIL_URL": "consolemail://",
             "SMS_BACKEND": "meetings.sms.ConsoleBackend",
             "LOG_LEVEL": "WARNING",

@@ -2,8 +2,12 @@
 # The README's production steps, for real: with DEBUG off, a SECRET_KEY, ALLOWED_HOSTS, a
 # PostgreSQL database of its own (created if missing) and a temporary STATIC_ROOT, run
 # `migrate` and `collectstatic --noinput`, start `gunicorn governance.wsgi` on a free local
-# port, and check that the pages, /healthz and a hashed static file answer 200 over plain
-# HTTP. Stops gunicorn whatever happens; exits non-zero on any failure.
+# port, and check over HTTP, as the TLS proxy in front of it would ask (from 127.0.0.1, in
+# TRUSTED_PROXIES, with X-Forwarded-Proto: https), that the pages and a hashed static file
+# answer 200 with their security headers (Content-Security-Policy, HSTS, Permissions-Policy);
+# that /healthz answers 200 over plain HTTP, as a load balancer asks; and that plain HTTP is
+# otherwise redirected to HTTPS, and a forged X-Forwarded-Proto from an untrusted address is
+# not believed. Stops gunicorn whatever happens; exits non-zero on any failure.
 #
 #   make production-check            # or: scripts/production_check.sh
 #
@@ -53,6 +57,13 @@ export REDIS_URL="${REDIS_URL:-}"
 export STATIC_ROOT="$work/static"
 export MEDIA_ROOT="$work/media"
 export SECURE_COOKIES=true
+# gunicorn is reached only through the proxy on this machine (README: --bind 127.0.0.1).
+export TRUSTED_PROXIES=127.0.0.1
+# The production defaults: redirect to HTTPS, HSTS for a year (nothing from a shell or .env).
+export SECURE_SSL_REDIRECT=true
+export SECURE_HSTS_SECONDS=31536000
+export SECURE_HSTS_INCLUDE_SUBDOMAINS=true
+export SECURE_HSTS_PRELOAD=false
 export EMAIL_URL=consolemail://
 export SMS_BACKEND=meetings.sms.ConsoleBackend
 
@@ -91,19 +102,61 @@ done
 echo "production check: gunicorn (pid $gunicorn_pid) on $base"
 
 failed=0
-check() {  # check PATH: GET it over plain HTTP and expect 200
+# get PATH [curl options...]: the status code; the body in $work/body, headers in $work/headers
+get() {
+  local path=$1
+  shift
+  curl -s -o "$work/body" -D "$work/headers" -w '%{http_code}' "$@" "$base$path" || true
+}
+header() {  # header NAME: its value in the last answer (empty when missing)
+  grep -i "^$1:" "$work/headers" | head -n1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//' || true
+}
+expect_header() {  # expect_header NAME PATTERN: the last answer carries it, matching PATTERN
+  local value
+  value=$(header "$1")
+  if [ -z "$value" ] || ! grep -qE -- "$2" <<<"$value"; then
+    echo "    missing or wrong $1: '$value' (expected /$2/)" >&2
+    failed=1
+  fi
+}
+check() {  # check PATH: GET it through the proxy (HTTPS) and expect 200 and the headers
   local code
-  code=$(curl -s -o "$work/body" -w '%{http_code}' "$base$1" || true)
-  echo "  $code  GET $1"
+  code=$(get "$1" -H "X-Forwarded-Proto: https")
+  echo "  $code  GET $1 (through the proxy, https)"
   [ "$code" = 200 ] || failed=1
+  expect_header Strict-Transport-Security "max-age=31536000"
+}
+check_page() {  # check_page PATH: check, and the page's own security headers
+  check "$1"
+  expect_header Content-Security-Policy "default-src 'self'"
+  expect_header Content-Security-Policy "script-src 'self'(;|$)"
+  expect_header Content-Security-Policy "frame-ancestors 'none'"
+  expect_header Permissions-Policy "camera=\(\)"
 }
 
-check /
+check_page /
 home=$(cat "$work/body")
-check /appeals/new/
-check /admin/login/
+check_page /appeals/new/
+check_page /admin/login/
 check /healthz
+
+# A load balancer asks over plain HTTP, with no proxy header: /healthz answers all the same.
+code=$(get /healthz)
+echo "  $code  GET /healthz (plain HTTP)"
+[ "$code" = 200 ] || failed=1
 grep -q '"db": *"ok"' "$work/body" || { echo "  /healthz did not say the database is ok" >&2; failed=1; }
+# Any other page over plain HTTP is sent to HTTPS.
+code=$(get /appeals/new/)
+echo "  $code  GET /appeals/new/ (plain HTTP): $(header Location)"
+[ "$code" = 301 ] && header Location | grep -q '^https://' || failed=1
+# X-Forwarded-Proto is believed from TRUSTED_PROXIES only: sent from another address (this
+# machine's own other one, when it has one) it is dropped, and the page redirects.
+other=$(hostname -I 2>/dev/null | awk '{print $1}' || true)
+if [ -n "$other" ] && [ "$other" != 127.0.0.1 ]; then
+  code=$(get /appeals/new/ --interface "$other" -H "X-Forwarded-Proto: https")
+  echo "  $code  GET /appeals/new/ from $other with a forged X-Forwarded-Proto"
+  [ "$code" = 301 ] || failed=1
+fi
 
 bootstrap=$(grep -oE '/static/vendor/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css' <<<"$home" | head -n1 || true)
 if [ -z "$bootstrap" ]; then

@@ -7,7 +7,7 @@ def test_home_is_chinese_by_default_even_for_an_english_browser(client, db):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     html = page.content.decode()
     assert page.status_code == 200
-    assert '<html lang="zh-hans">' in html
+    assert '<html lang="zh-Hans">' in html  # BCP 47's spelling, as screen readers expect
     assert "居民" in html and "工作人员登录" in html
     assert "For residents" not in html
 

@@ -2,7 +2,6 @@
 page offers what meetings.moves says is open, with the form the action table names."""
 
 import logging
-import re
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
@@ -17,7 +16,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.phones import MAINLAND_MOBILE
+from branches.phones import MAINLAND_MOBILE, normalize_mobile
 from branches.scope import VIEW, may
 from branches.scoped_admin import ScopedModelAdmin
 
@@ -84,27 +83,14 @@ class WorkQueueFilter(admin.SimpleListFilter):
         return queryset & appeals_in_queue(user=request.user, queue=self.value())
 
 
-STATUS_COLOURS = {
-    Status.RECEIVED: "#0d6efd",
-    Status.COORDINATING: "#6f42c1",
-    Status.HEARING: "#d63384",
-    Status.REFERRED: "#fd7e14",
-    Status.IN_PROGRESS: "#0dcaf0",
-    Status.RESOLVED: "#198754",
-    Status.REOPENED: "#dc3545",
-    Status.CLOSED: "#6c757d",
-}
-
-
 def status_badge(appeal):
+    """The status as a coloured badge (its colour per status in staff.css: no inline style,
+    which the Content-Security-Policy forbids)."""
     text = appeal.get_status_display()
     if appeal.status == Status.CLOSED and appeal.closure_reason:
         text = f"{text} · {appeal.get_closure_reason_display()}"
     return format_html(
-        '<span class="status-badge" style="background:{};color:#fff;padding:2px 6px;'
-        'border-radius:4px;white-space:nowrap">{}</span>',
-        STATUS_COLOURS[appeal.status],
-        text,
+        '<span class="status-badge status-{}">{}</span>', appeal.status.replace("_", "-"), text
     )
 
 
@@ -150,7 +136,7 @@ class AppealAdmin(ScopedModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        phone = re.sub(r"[\s-]", "", term)
+        phone = normalize_mobile(term)
         if MAINLAND_MOBILE.match(phone):
             return queryset.filter(contact_phone=phone), False
         code = normalize_code(term)
@@ -191,12 +177,7 @@ class AppealAdmin(ScopedModelAdmin):
             return "—"
         day = timezone.localtime(appeal.next_due_at).strftime("%Y-%m-%d")
         if appeal.is_overdue:
-            return format_html(
-                '<span class="overdue" style="color:#fff;background:#dc3545;padding:2px 6px;'
-                'border-radius:4px;white-space:nowrap">{} · {}</span>',
-                _("overdue"),
-                day,
-            )
+            return format_html('<span class="overdue">{} · {}</span>', _("overdue"), day)
         return day
 
     # --- the appeal page -----------------------------------------------------------------

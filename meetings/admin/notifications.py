@@ -139,10 +139,9 @@ class NotificationAdmin(ScopedModelAdmin):
     @admin.display(description=gettext_lazy("message"), ordering="subject")
     def subject_link(self, message):
         url = reverse("admin:meetings_notification_change", args=[message.pk])
-        weight = "normal" if message.read_at else "bold"
-        return format_html(
-            '<a href="{}" style="font-weight:{}">{}</a>', url, weight, message.subject
-        )
+        if message.read_at:
+            return format_html('<a href="{}">{}</a>', url, message.subject)
+        return format_html('<a href="{}" class="unread">{}</a>', url, message.subject)
 
     @admin.display(description=gettext_lazy("appeal"))
     def appeal_link(self, message):

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Building, Estate
-from branches.phones import validate_mainland_mobile
+from branches.names import localized
+from branches.phones import MobileField
 
 from ..models import AppealCategory, Satisfaction
 from ..photos import clean_photo
+from ..queries import public_form_choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -62,40 +64,17 @@ class PositionsField(forms.Field):
         )
 
 
-class BuildingSelect(forms.Select):
-    """Each building option names its estate, so the page can offer only the chosen
-    estate's buildings (static/js/appeal_form.js); the form checks it again."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        building = getattr(value, "instance", None)
-        if building is not None:
-            option["attrs"]["data-estate"] = building.estate_id
-        return option
-
-
-class EstateChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, estate):
-        return f"{estate.community.name} · {estate.name}"
-
-
-class BuildingChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, building):
-        return building.name
-
-
 class AppealForm(forms.Form):
-    estate = EstateChoiceField(
-        label=_("Estate"),
-        queryset=Estate.objects.select_related("community").order_by("community__name", "name"),
-        empty_label=_("Choose your estate"),
+    # The page lists the choices from queries.public_form_choices (select_options below);
+    # these querysets check what is sent.
+    estate = forms.ModelChoiceField(
+        label=_("Estate"), queryset=Estate.objects.all(), empty_label=_("Choose your estate")
     )
-    building = BuildingChoiceField(
+    building = forms.ModelChoiceField(
         label=_("Building"),
-        queryset=Building.objects.order_by("estate_id", "name"),
+        queryset=Building.objects.all(),
         required=False,
         empty_label=_("Not about one building"),
-        widget=BuildingSelect,
     )
     category = forms.ModelChoiceField(
         label=_("What is it about?"),
@@ -118,10 +97,8 @@ class AppealForm(forms.Form):
         help_text=_("Up to 3 photos, 5 MB each."),
     )
     contact_name = forms.CharField(label=_("Your name"), max_length=50)
-    contact_phone = forms.CharField(
+    contact_phone = MobileField(
         label=_("Mobile phone"),
-        max_length=11,
-        validators=[validate_mainland_mobile],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )
     consent = forms.BooleanField(
@@ -151,13 +128,29 @@ class AppealForm(forms.Form):
             "They are erased %(months)d months after the appeal is closed."
         ) % {"months": settings.APPEAL_CONTACT_RETENTION_MONTHS}
 
+    def select_options(self) -> dict:
+        """The estate, building and category options of the page, each (value, label,
+        selected), a building's also with its estate's id (so the page offers only the
+        chosen estate's buildings: static/js/appeal_form.js), from the process's copy of the
+        choices: no query per page."""
+        choices = public_form_choices()
+        chosen = {n: str(self[n].value() or "") for n in ("estate", "building", "category")}
+        return {
+            "estate": [(pk, label, pk == chosen["estate"]) for pk, label in choices.estates],
+            "building": [
+                (pk, name, pk == chosen["building"], estate)
+                for pk, estate, name in choices.buildings
+            ],
+            "category": [
+                (pk, localized(name, name_en), pk == chosen["category"])
+                for pk, name, name_en in choices.categories
+            ],
+        }
+
     def clean_website(self):
         if self.cleaned_data.get("website"):
             raise ValidationError(_("Please leave this field empty."))
         return ""
-
-    def clean_contact_phone(self):
-        return self.cleaned_data["contact_phone"].strip()
 
     def clean_photos(self):
         # Kept aside: valid photos are kept for a retry even when the form has errors.

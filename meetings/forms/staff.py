@@ -9,7 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.phones import validate_mainland_mobile
+from branches.formsets import BoundedFormSet
+from branches.phones import MobileField
 from branches.scope import staff_users_for
 
 from ..models import Appeal, AppealCategory, Channel, Meeting, Satisfaction, Source
@@ -178,12 +179,7 @@ class ForumRowForm(forms.Form):
     )
     building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False)
     contact_name = forms.CharField(label=_("Resident"), max_length=50, required=False)
-    contact_phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=11,
-        required=False,
-        validators=[validate_mainland_mobile],
-    )
+    contact_phone = MobileField(label=_("Mobile phone"), required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -195,11 +191,15 @@ class ForumRowForm(forms.Form):
         return cleaned
 
 
-FORUM_ROWS_MAX = 50
-# absolute_max: the request never decides how many forms are built (by default Django
-# builds up to max_num + 1,000 of them from a posted TOTAL_FORMS).
+# The lines the page offers; the request never decides how many forms are built (Django
+# would build up to max_num + 1,000 of them from a posted TOTAL_FORMS).
+FORUM_ROWS = 6
 ForumRows = forms.formset_factory(
-    ForumRowForm, extra=6, max_num=FORUM_ROWS_MAX, absolute_max=FORUM_ROWS_MAX
+    ForumRowForm,
+    formset=BoundedFormSet,
+    extra=FORUM_ROWS,
+    max_num=FORUM_ROWS,
+    absolute_max=FORUM_ROWS,
 )
 
 

@@ -57,18 +57,20 @@ class PublicPagesNeverFail(TestCase):
     @settings(max_examples=100, deadline=None)
     @given(code=st.text(max_size=60))
     def test_the_tracking_pages(self, code):
+        nul = (400,) if "\x00" in code else ()  # a NUL byte is a bad request (middleware)
         self.assertIn(
-            self.client.get("/appeals/track/", {"code": code}).status_code, (200, 302, 429)
+            self.client.get("/appeals/track/", {"code": code}).status_code, (200, 302, 429, *nul)
         )
         path_code = code.replace("/", "").replace("?", "").replace("#", "")
         if path_code.strip():
             response = self.client.get(f"/appeals/track/{path_code}/")
-            self.assertIn(response.status_code, (200, 404, 429))
+            self.assertIn(response.status_code, (200, 404, 429, *nul))
             response = self.client.get(f"/appeals/submitted/{path_code}/")
-            self.assertIn(response.status_code, (302, 404))
+            self.assertIn(response.status_code, (302, 404, *nul))
 
     @settings(max_examples=60, deadline=None)
     @given(estate=junk, building=junk)
     def test_the_poster_preselection(self, estate, building):
         response = self.client.get("/appeals/new/", {"estate": estate, "building": building})
-        self.assertEqual(response.status_code, 200)
+        # junk is ignored; a NUL byte, which no link carries, is a bad request (middleware)
+        self.assertEqual(response.status_code, 400 if "\x00" in estate + building else 200)

@@ -34,10 +34,14 @@ def test_filing_is_limited_per_ip_with_a_friendly_page(client, form_data):
     assert other.status_code == 302
 
 
-@override_settings(APPEAL_SUBMIT_LIMIT=1)
+@override_settings(APPEAL_SUBMIT_LIMIT=3)
 def test_a_form_with_errors_does_not_use_up_the_limit(client, form_data):
-    client.post("/appeals/new/", {**form_data, "title": ""})
-    assert client.post("/appeals/new/", form_data).status_code == 302
+    for _ in range(3):  # a typo in the phone number, three times over
+        retry = client.post("/appeals/new/", {**form_data, "contact_phone": "1370000111"})
+        assert retry.status_code == 200 and "contact_phone" in retry.context["form"].errors
+    for i in range(3):
+        assert client.post("/appeals/new/", {**form_data, "title": f"第{i}件"}).status_code == 302
+    assert client.post("/appeals/new/", form_data).status_code == 429
 
 
 @override_settings(APPEAL_TRACK_LIMIT=5)

@@ -145,7 +145,7 @@ def test_public_pages_take_odd_input(client, new_appeal):
     assert response.status_code == 302
 
 
-@override_settings(USE_X_FORWARDED_FOR=True, APPEAL_TRACK_LIMIT=2)
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"], APPEAL_TRACK_LIMIT=2)
 def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(client, new_appeal):
     appeal = new_appeal()
     url = f"/appeals/track/{appeal.display_code}/"

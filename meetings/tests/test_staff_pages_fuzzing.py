@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl
 
 import pytest
 from django.contrib import admin
-from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -281,20 +280,11 @@ def test_any_add_and_change_form_input(client, places):
     check()
 
 
-# PostgreSQL refuses a NUL in a query's text; SQLite takes it. Finding "NUL bytes in admin list
-# filters and autocomplete terms" of issue 8: a middleware answering 400 is under way.
-NUL_500_ON_POSTGRESQL = pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason="issue 8: a NUL byte in an admin list filter or autocomplete term gives 500 on "
-    "PostgreSQL (fixed by the NUL middleware)",
-)
 with_nul = st.tuples(st.text(alphabet=no_nul, max_size=10), st.text(max_size=10)).map(
     lambda parts: parts[0] + "\x00" + parts[1]
 )
 
 
-@NUL_500_ON_POSTGRESQL
 def test_nul_in_list_filters_and_autocomplete(client, places):
     client.force_login(places.superuser)
 

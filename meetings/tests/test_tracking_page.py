@@ -32,7 +32,8 @@ def test_a_wrong_code_is_plainly_not_found(client, db, code):
     html = response.content.decode()
     assert response.status_code == 200
     assert "没有" in html or "No appeal" in html or "is-invalid" in html
-    assert client.get(f"/appeals/track/{code}/").status_code == 404
+    # in the path %00 is a NUL byte: a bad request (governance.middleware), not a page
+    assert client.get(f"/appeals/track/{code}/").status_code == (400 if code == "%00" else 404)
 
 
 def test_shows_status_timeline_and_next_due_but_nothing_private(client, world, new_appeal, meeting):

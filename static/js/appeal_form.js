@@ -17,3 +17,19 @@
   estate.addEventListener("change", filter);
   filter();
 })();
+
+// After a send with mistakes, the summary of what to correct takes the focus, so a screen
+// reader reads it and the keyboard starts there; each of its links takes the focus to its
+// field (following a link to a field's id only scrolls, it does not focus it).
+(function () {
+  var summary = document.getElementById("form-errors");
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+  });
+})();

@@ -1,13 +1,15 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from meetings import kept_photos, messaging, reminders, retention
+from meetings.queries import messages_by_kind
 
 
 class Command(BaseCommand):
     help = (
         "Run every periodic sweep once: return-visit reminders, the overdue digest, "
         "undelivered messages, the retention job and expired kept photos. For installs "
-        "without Redis and beat (run it from cron every five minutes), and for the demo."
+        "without Redis and beat (run it from cron every five minutes), and for the demo. "
+        "Exits non-zero, naming them, when messages could not be handed over to Celery."
     )
 
     def add_arguments(self, parser):
@@ -18,18 +20,31 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["any_hour"]:
-            from django.test.utils import override_settings
+        with messaging.handovers_watched() as not_handed_over:
+            if options["any_hour"]:
+                from django.test.utils import override_settings
 
-            with override_settings(WORKING_HOURS_START=0, WORKING_HOURS_END=24):
+                with override_settings(WORKING_HOURS_START=0, WORKING_HOURS_END=24):
+                    counts = self._run()
+            else:
                 counts = self._run()
-        else:
-            counts = self._run()
+            lost = not_handed_over()
         self.stdout.write(
-            "Reminder steps sent: {reminders}; digests: {digests}; messages re-sent: "
+            "Reminder steps sent: {reminders}; digests: {digests}; messages handed on: "
             "{undelivered}; appeals anonymised: {anonymised}; kept photos deleted: "
             "{kept_photos}.".format(**counts)
         )
+        if lost:
+            # Nothing is lost (the rows stay and the next run hands them over), but a broker
+            # that stays down must not go unnoticed: cron mails a failing command's output.
+            kinds = ", ".join(
+                f"{kind}: {n}" for kind, n in sorted(messages_by_kind(ids=lost).items())
+            )
+            raise CommandError(
+                f"Could not hand {len(lost)} message{'s' if len(lost) != 1 else ''} over to "
+                f"Celery (is Redis up? the log above says why): {kinds}. They are kept and "
+                "sent by the next run that reaches the broker."
+            )
 
     def _run(self):
         return {

@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default: DEBUG on, SQLite, eager tasks (unless the environment says otherwise).
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint format messages bench bench-public production-check guards
+.PHONY: install run test lint format messages bench bench-public production-check guards fuzz load
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,3 +58,11 @@ bench-public: $(INSTALLED)
 # Delete each guard of the services in turn and run the suite: every deletion must be caught.
 guards: $(INSTALLED)
 	$(PY) scripts/guard_mutations.py
+
+# Probes against a real gunicorn on PostgreSQL (not in CI: minutes each). FUZZ_ARGS, LOAD_ARGS
+# pass options (--seed, --requests; --users, --duration); scripts/fuzz.py and load.py say more.
+fuzz: $(INSTALLED)
+	$(PY) scripts/fuzz.py $(FUZZ_ARGS)
+
+load: $(INSTALLED)
+	$(PY) scripts/load.py $(LOAD_ARGS)

@@ -23,7 +23,12 @@ from .models import (
     StaffScope,
     Town,
 )
-from .scoped_admin import BoundedInline, ConstraintCheckingForm, ScopedModelAdmin
+from .scoped_admin import (
+    BoundedInline,
+    ConstraintCheckingForm,
+    ModelMultipleIdsField,
+    ScopedModelAdmin,
+)
 from .services import group_delete, group_set_buildings, group_set_leader, staff_account_activate
 
 
@@ -270,7 +275,7 @@ class BuildingGroupForm(ConstraintCheckingForm):
     """Buildings and leader are chosen here and saved through the services, which keep the
     one-group-per-building and one-leader rules."""
 
-    cover = forms.ModelMultipleChoiceField(
+    cover = ModelMultipleIdsField(
         label=_("Buildings covered"),
         queryset=Building.objects.none(),
         required=False,
@@ -465,6 +470,10 @@ class StaffUserAdmin(UserAdmin):
     def scope(self, user):
         staff_scope = getattr(user, "staff_scope", None)
         return str(staff_scope) if staff_scope else "—"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelMultipleIdsField)  # groups, permissions
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -34,6 +34,30 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, _label(obj)) for obj in queryset]
 
 
+ROW_IDS = range(-(2**63), 2**63)  # what a database integer holds (SQLite, PostgreSQL bigint)
+
+
+class ModelMultipleIdsField(forms.ModelMultipleChoiceField):
+    """A field of several choices where an id no database integer holds ("9223372036854775808")
+    is an invalid choice with a message, not a query SQLite cannot even run."""
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        key = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        for v in value if isinstance(value, list | tuple) else []:
+            try:
+                number = key.to_python(v)
+            except ValidationError:
+                continue  # not a number at all: the field's own check says so
+            if isinstance(number, int) and number not in ROW_IDS:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": v},
+                )
+        return super()._check_values(value)
+
+
 class _ValidIdsOnly:
     """Autocomplete widgets look up the submitted ids to show them; one that is not an id at
     all ("abc") must be dropped there, not crash the page (the field then says it is invalid)."""
@@ -152,6 +176,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelMultipleIdsField)
         gate = gate_for(db_field.related_model)
         if gate and "queryset" not in kwargs:
             kwargs["queryset"] = gate(request.user)

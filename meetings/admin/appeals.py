@@ -1,6 +1,8 @@
 """The appeals list and each appeal's page. Every change goes through meetings.services; the
 page offers what meetings.moves says is open, with the form the action table names."""
 
+import logging
+
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -31,6 +33,8 @@ from ..queries import (
 from ..scope import appeals_for
 from ..tracking import normalize_code
 from .actions import ACTIONS
+
+logger = logging.getLogger(__name__)
 
 
 class CappedCountPaginator(Paginator):
@@ -333,7 +337,12 @@ class AppealAdmin(ScopedModelAdmin):
         photo = appeal.photos.filter(pk=photo_id).first()
         if photo is None:
             raise Http404
-        response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+        try:
+            file = photo.image.open("rb")
+        except FileNotFoundError:  # the row outlived its file (media restored from a backup)
+            logger.warning("appeal %s: photo %s has no file %s", appeal.pk, photo.pk, photo.image)
+            raise Http404 from None
+        response = FileResponse(file, content_type=photo.content_type)
         response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response

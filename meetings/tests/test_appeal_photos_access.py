@@ -39,3 +39,13 @@ def test_another_communitys_staff_get_not_found(client, world, new_appeal):
     appeal = new_appeal(photos=[a_photo()])
     client.force_login(world.staff_b)
     assert client.get(photo_url(appeal)).status_code == 404
+
+
+def test_a_photo_whose_file_is_gone_is_not_found(client, world, new_appeal):
+    """The row outlived its file (media restored from an older backup, a disk moved): the
+    staff page says not found, it is no error page."""
+    appeal = new_appeal(photos=[a_photo()])
+    image = appeal.photos.get().image
+    image.storage.delete(image.name)
+    client.force_login(world.staff_a)
+    assert client.get(photo_url(appeal)).status_code == 404

@@ -153,3 +153,60 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(client, new_appe
         client.get(url, HTTP_X_FORWARDED_FOR=f"1.2.3.{i}, 10.0.0.1").status_code for i in range(3)
     ]
     assert codes == [200, 200, 429]
+
+
+def test_a_meetings_outcome_posted_on_the_appeal_page_says_where_it_is_made(
+    client, world, appeal_in
+):
+    """A coordination's or a hearing's outcome sent to the appeal's own page (a stale or forged
+    form): the page says it is recorded at the meeting, and nothing changes."""
+    coordinating, hearing = appeal_in(Status.COORDINATING), appeal_in(Status.HEARING)
+    client.force_login(world.staff_a)
+    posts = [
+        (coordinating, "coordination_agreed", {}),
+        (
+            hearing,
+            "hearing_vote",
+            {
+                f"hearing_vote-{name}": n
+                for name, n in [
+                    ("eligible", 9),
+                    ("present", 9),
+                    ("votes_for", 9),
+                    ("votes_against", 0),
+                    ("abstain", 0),
+                ]
+            },
+        ),
+    ]
+    for appeal, action, body in posts:
+        events = appeal.events.count()
+        response = client.post(act(appeal, action), body)
+        assert response.status_code == 200, action
+        assert "此事项须由会议决定" in response.content.decode(), action
+        appeal.refresh_from_db()
+        assert appeal.events.count() == events and appeal.status in (
+            Status.COORDINATING,
+            Status.HEARING,
+        )
+
+
+def test_an_id_beyond_any_row_in_a_many_choice_field_is_a_form_error(client, world, meeting):
+    """Ids no database integer holds, in a field that takes several (attendees, the buildings
+    a group covers, a user's groups): the page says the choice is not valid, it is no error
+    page."""
+    client.force_login(world.staff_a)
+    huge = [str(2**63), str(-(2**63) - 1), str(10**30)]
+    m = meeting(MeetingType.PARTY_MASSES)
+    page = reverse("admin:meetings_meeting_change", args=[m.pk])
+    group = reverse("admin:branches_buildinggroup_change", args=[world.a_group.pk])
+    for value in huge:
+        response = client.post(page, {**meeting_data(world), "attendees": [value]})
+        assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+        response = client.post(group, {"name": world.a_group.name, "cover": [value]})
+        assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+    client.force_login(world.superuser)
+    user = reverse("admin:auth_user_change", args=[world.staff_b.pk])
+    for value in huge:
+        response = client.post(user, {"username": "other", "groups": [value]})
+        assert response.status_code == 200 and 'class="errorlist' in response.content.decode()

@@ -76,7 +76,7 @@ class ProbeServer:
         self.workers = workers
         self.work = Path(tempfile.mkdtemp(prefix=f"{name}-probe-"))
         self.log_path = self.work / "gunicorn.log"
-        # Kept beside the database it belongs to: the photos of earlier runs keep their files.
+        # Beside the database it belongs to, emptied with it.
         database = urlsplit(database_url).path.lstrip("/") or name
         self.media = Path(tempfile.gettempdir()) / f"{database}-probe-media"
         self.port = free_port()
@@ -132,11 +132,15 @@ class ProbeServer:
             raise SystemExit(f"{self.name}: the probe runs on PostgreSQL, not {url.scheme}")
         name = url.path.lstrip("/")
         admin_url = url._replace(path="/postgres").geturl()
+        # A new database every run: the fuzz edits what it finds (names, scopes, statuses), so
+        # a kept one would neither give the same run twice nor take the demo seed again.
         with psycopg.connect(admin_url, autocommit=True) as conn:
-            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if not found.fetchone():
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                say(self.name, f"created database {name}")
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            say(self.name, f"created database {name}")
+        shutil.rmtree(self.media, ignore_errors=True)  # the photos of the dropped database
 
     def _empty_redis(self) -> None:
         if not self.redis_url:

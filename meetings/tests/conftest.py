@@ -16,6 +16,21 @@ def category(db):
 
 
 @pytest.fixture
+def form_data(world, category):
+    """What a resident sends on the public form for a valid filing; a test changes a copy."""
+    return {
+        "estate": world.a_estate.pk,
+        "building": world.a_building.pk,
+        "category": category.pk,
+        "title": "楼道灯坏了",
+        "description": "3单元楼道灯一周没亮。",
+        "contact_name": "张阿姨",
+        "contact_phone": "13912345678",
+        "consent": "on",
+    }
+
+
+@pytest.fixture
 def department(db):
     return Department.objects.create(name="县住建局", level="county", emails="zjj@example.cn")
 

@@ -20,19 +20,6 @@ from meetings.models import Appeal
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture
-def form_data(world, category):
-    return {
-        "estate": world.a_estate.pk,
-        "category": category.pk,
-        "title": "路灯不亮",
-        "description": "小区东门路灯坏了",
-        "contact_name": "王先生",
-        "contact_phone": "13700001111",
-        "consent": "on",
-    }
-
-
 def _resident(url: str) -> dict:
     """A browser of its own: the form page opened (its cookies and CSRF token), and a
     connection to the server already open, so that only the POST is left to send."""

@@ -16,20 +16,6 @@ from PIL import Image, ImageDraw
 from meetings.models import Appeal, AppealPhoto, PendingPhoto
 
 
-@pytest.fixture
-def form_data(world, category):
-    return {
-        "estate": world.a_estate.pk,
-        "building": world.a_building.pk,
-        "category": category.pk,
-        "title": "楼道灯坏了",
-        "description": "3单元楼道灯一周没亮。",
-        "contact_name": "张阿姨",
-        "contact_phone": "13912345678",
-        "consent": "on",
-    }
-
-
 def upload(name, image, fmt, **save):
     out = io.BytesIO()
     image.save(out, format=fmt, **save)

@@ -22,19 +22,6 @@ def photo(name="p.jpg", size=(64, 48), colour=(200, 30, 30)):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-@pytest.fixture
-def form_data(world, category):
-    return {
-        "estate": world.a_estate.pk,
-        "category": category.pk,
-        "title": "楼道灯坏了",
-        "description": "3单元楼道灯一周没亮。",
-        "contact_name": "张阿姨",
-        "contact_phone": "13912345678",
-        "consent": "on",
-    }
-
-
 def post(client, data, **extra):
     return client.post("/appeals/new/", data, **extra)
 

@@ -2,23 +2,9 @@
 
 from unittest import mock
 
-import pytest
 from django.test import override_settings
 
 from meetings.models import Appeal
-
-
-@pytest.fixture
-def form_data(world, category):
-    return {
-        "estate": world.a_estate.pk,
-        "category": category.pk,
-        "title": "路灯不亮",
-        "description": "小区东门路灯坏了",
-        "contact_name": "王先生",
-        "contact_phone": "13700001111",
-        "consent": "on",
-    }
 
 
 @override_settings(APPEAL_SUBMIT_LIMIT=3)

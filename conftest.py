@@ -24,6 +24,7 @@ from branches.tests.factories import (
     TownFactory,
     UserFactory,
 )
+from meetings.models import AppealCategory
 from meetings.queries import public_form_choices_forget
 
 
@@ -91,3 +92,24 @@ def world(db):
         user__username="other", role=StaffRole.COMMUNITY_STAFF, community=w.b
     ).user
     return w
+
+
+@pytest.fixture
+def category(db):
+    # seeded by a migration; a transactional test flushes it, so make sure it is there
+    return AppealCategory.objects.get_or_create(name="物业管理")[0]
+
+
+@pytest.fixture
+def form_data(world, category):
+    """What a resident sends on the public form for a valid filing; a test changes a copy."""
+    return {
+        "estate": world.a_estate.pk,
+        "building": world.a_building.pk,
+        "category": category.pk,
+        "title": "楼道灯坏了",
+        "description": "3单元楼道灯一周没亮。",
+        "contact_name": "张阿姨",
+        "contact_phone": "13912345678",
+        "consent": "on",
+    }

@@ -1,33 +1,12 @@
 import pytest
 
-from meetings.models import AppealCategory, Department, Meeting, MeetingType, Status
+from meetings.models import Department, Meeting, MeetingType, Status
 from meetings.services import (
     appeal_record_return_visit,
     appeal_report_fix,
     appeal_route,
     appeal_submit,
 )
-
-
-@pytest.fixture
-def category(db):
-    # seeded by a migration; a transactional test flushes it, so make sure it is there
-    return AppealCategory.objects.get_or_create(name="物业管理")[0]
-
-
-@pytest.fixture
-def form_data(world, category):
-    """What a resident sends on the public form for a valid filing; a test changes a copy."""
-    return {
-        "estate": world.a_estate.pk,
-        "building": world.a_building.pk,
-        "category": category.pk,
-        "title": "楼道灯坏了",
-        "description": "3单元楼道灯一周没亮。",
-        "contact_name": "张阿姨",
-        "contact_phone": "13912345678",
-        "consent": "on",
-    }
 
 
 @pytest.fixture

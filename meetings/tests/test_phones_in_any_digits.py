@@ -34,19 +34,6 @@ REFUSED = {
 }
 
 
-@pytest.fixture
-def form_data(world, category):
-    return {
-        "estate": world.a_estate.pk,
-        "building": world.a_building.pk,
-        "category": category.pk,
-        "title": "楼道灯坏了",
-        "description": "3单元楼道灯一周没亮。",
-        "contact_name": "张阿姨",
-        "consent": "on",
-    }
-
-
 def found_by_staff(client, world, term, appeal):
     client.force_login(world.staff_a)
     html = client.get(reverse("admin:meetings_appeal_changelist"), {"q": term}).content

@@ -42,6 +42,11 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
             "meetings.meeting",
             "meetings.appealcategory",
             "meetings.department",
+            "zeroindex.incident",
+            "zeroindex.recordsstart",
+            "zeroindex.surveyround",
+            "zeroindex.suggestion",
+            "zeroindex.surveytask",
         ),
         R,
     ),
@@ -57,6 +62,11 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "meetings.meeting": RW,
         "meetings.appealcategory": R,
         "meetings.department": R,
+        "zeroindex.incident": RW,
+        "zeroindex.recordsstart": ALL,
+        "zeroindex.surveyround": ALL,
+        "zeroindex.suggestion": ALL,
+        "zeroindex.surveytask": RW,
     },
     StaffRole.BRANCH_SECRETARY: {
         "branches.town": R,
@@ -70,6 +80,12 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "meetings.meeting": RW,
         "meetings.appealcategory": R,
         "meetings.department": R,
+        # A secretary records its estate's incidents; community staff verify them.
+        "zeroindex.incident": RW,
+        "zeroindex.recordsstart": R,
+        "zeroindex.surveyround": ALL,
+        "zeroindex.suggestion": ALL,
+        "zeroindex.surveytask": RW,
     },
 }
 

@@ -1,0 +1,197 @@
+"""The Five Zeros read side: status by period, streaks, rankings, the year's picture and the
+year-end titles. Every function reads with a fixed number of aggregate queries whatever the
+number of estates, buildings and incidents (grouped by estate, month and category in the
+database, in Asia/Shanghai time); Python only arranges the grouped rows.
+
+Rules (DOMAIN.md part 3, DESIGN.md "Five Zeros"):
+- only verified incidents count; pending and dismissed ones never do;
+- a month belongs to the local calendar (TIME_ZONE): 23:30 on the last day is that month,
+  00:10 on the first is the next;
+- a place is zero in a category for a period when it has no verified incident of that
+  category in the period's known months; "five-zero" when zero in all five;
+- months before the estate's records start (`RecordsStart`) are unknown, never zero; an
+  estate without a records start is unknown throughout; a building follows its estate;
+- a period that has not ended is "so far"; months after the current one are in the future
+  (unknown, and shown as not yet);
+- a period partly before the records start: not zero where an incident was verified in its
+  known months, else unknown (a year is five-zero only when all of it is known);
+- a streak counts consecutive five-zero months that have ended, back from the given month
+  (or from the month before it, while the given month is still running), never past the
+  records start; per category the same for that category alone;
+- rankings (estates in a community, communities in a town) for a year: most five-zero
+  months, then the longest current streak, then the fewest verified incidents; equal on all
+  three share a rank (1, 1, 3). A community is five-zero in a month when every estate of it
+  whose records are known that month is five-zero (and at least one is known);
+- roll-ups give, for a community and for the town, how many estates are known and five-zero
+  for the period, and the share of known estates five-zero.
+"""
+
+# This module's functions are being written (issue 9); their signatures and shapes are fixed.
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from django.db.models import QuerySet
+
+from branches.models import Building, Community, Estate, Town
+
+from .models import IncidentCategory
+
+CATEGORIES: list[str] = list(IncidentCategory.values)  # the board's five columns, in order
+
+
+class Mark(StrEnum):
+    ZERO = "zero"
+    NOT_ZERO = "not_zero"
+    UNKNOWN = "unknown"
+    FUTURE = "future"  # a month that has not begun (the year's picture)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month (`month` 1–12) or a whole year (`month` None), in local time."""
+
+    year: int
+    month: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | None, *, today: date | None = None) -> "Period":
+        """'2026-11' or '2026' (also '2026-1'); anything else, or a year outside 2000–2100,
+        gives the current month (never an error: the page just shows this month)."""
+        raise NotImplementedError
+
+    @classmethod
+    def current(cls, *, today: date | None = None) -> "Period": ...
+
+    @property
+    def start(self) -> datetime: ...  # aware, local midnight of the first day
+
+    @property
+    def end(self) -> datetime: ...  # aware, exclusive
+
+    @property
+    def months(self) -> list[date]: ...  # first days of its months
+
+    @property
+    def so_far(self) -> bool: ...  # begun, not ended
+
+    @property
+    def is_future(self) -> bool: ...
+
+    def previous(self) -> "Period": ...
+
+    def next(self) -> "Period": ...
+
+    def param(self) -> str: ...  # '2026-11' / '2026', for links (?period=)
+
+
+@dataclass
+class Status:
+    """One estate's or building's standing for a period."""
+
+    marks: dict[str, Mark]  # category → zero / not zero / unknown
+    counts: dict[str, int]  # verified incidents by category in the period's known months
+    five_zero: Mark  # ZERO means five-zero
+    so_far: bool
+    records_start: date | None
+    streak: int  # consecutive five-zero ended months up to the period's last month
+    category_streaks: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class EstateRow:
+    estate: Estate  # with its community
+    status: Status
+
+
+@dataclass
+class BuildingRow:
+    building: Building | None  # None: the estate's incidents with no building named
+    status: Status
+
+
+@dataclass
+class GridCell:
+    month: date
+    mark: Mark  # the five-zero mark of that month (FUTURE for a month not begun)
+    so_far: bool
+    incidents: int
+
+
+@dataclass
+class GridRow:
+    estate: Estate
+    cells: list[GridCell]  # twelve, January to December
+    five_zero_months: int
+
+
+@dataclass
+class Rollup:
+    """How many estates of a community (or of the town: community None) are known and
+    five-zero for a period."""
+
+    community: Community | None
+    estates: int
+    known: int
+    five_zero: int
+    incidents: int
+
+    @property
+    def share(self) -> float | None:  # of known estates, None when none is known
+        return self.five_zero / self.known if self.known else None
+
+
+@dataclass
+class Ranked:
+    rank: int
+    place: Estate | Community
+    five_zero_months: int
+    streak: int
+    incidents: int
+
+
+@dataclass
+class YearTitles:
+    year: int
+    estates: list[Estate] = field(default_factory=list)
+    buildings: list[Building] = field(default_factory=list)
+
+
+def estate_board(*, period: Period, estates: QuerySet[Estate]) -> list[EstateRow]:
+    """Each estate's status for the period, ordered by community then name."""
+    raise NotImplementedError
+
+
+def building_board(*, period: Period, estate: Estate) -> list[BuildingRow]:
+    """The estate's buildings' status for the period, then (building None) the incidents of
+    the estate that name no building; they count for the estate but for no building."""
+    raise NotImplementedError
+
+
+def year_grid(*, year: int, estates: QuerySet[Estate]) -> list[GridRow]:
+    """The year's picture: estates × months, each month's five-zero mark."""
+    raise NotImplementedError
+
+
+def rollups(*, period: Period, estates: QuerySet[Estate]) -> list[Rollup]:
+    """One roll-up per community of these estates (by name), then the total (community None)."""
+    raise NotImplementedError
+
+
+def estate_ranking(*, year: int, community: Community) -> list[Ranked]:
+    raise NotImplementedError
+
+
+def community_ranking(*, year: int, town: Town) -> list[Ranked]:
+    raise NotImplementedError
+
+
+def five_zero_year(*, year: int, estates: QuerySet[Estate] | None = None) -> YearTitles:
+    """The estates and buildings five-zero for the whole (ended, fully known) year: the
+    year-end title. `estates` limits the search (all estates by default)."""
+    raise NotImplementedError

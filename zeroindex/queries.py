@@ -28,11 +28,13 @@ Rules (DOMAIN.md part 3, DESIGN.md "Five Zeros"):
 
 # This module's functions are being written (issue 9); their signatures and shapes are fixed.
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from branches.models import Building, Community, Estate, Town
 
@@ -55,35 +57,72 @@ class Period:
     year: int
     month: int | None = None
 
+    FIRST_YEAR = 2000
+    LAST_YEAR = 2100
+
+    @classmethod
+    def current(cls, *, today: date | None = None) -> "Period":
+        today = today or timezone.localdate()
+        return cls(today.year, today.month)
+
     @classmethod
     def parse(cls, text: str | None, *, today: date | None = None) -> "Period":
         """'2026-11' or '2026' (also '2026-1'); anything else, or a year outside 2000–2100,
         gives the current month (never an error: the page just shows this month)."""
-        raise NotImplementedError
-
-    @classmethod
-    def current(cls, *, today: date | None = None) -> "Period": ...
-
-    @property
-    def start(self) -> datetime: ...  # aware, local midnight of the first day
-
-    @property
-    def end(self) -> datetime: ...  # aware, exclusive
+        match = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2}))?\s*", text or "")
+        if match:
+            year = int(match[1])
+            month = int(match[2]) if match[2] else None
+            if cls.FIRST_YEAR <= year <= cls.LAST_YEAR and (month is None or 1 <= month <= 12):
+                return cls(year, month)
+        return cls.current(today=today)
 
     @property
-    def months(self) -> list[date]: ...  # first days of its months
+    def start(self) -> datetime:
+        """Aware, local midnight of the first day."""
+        return timezone.make_aware(datetime(self.year, self.month or 1, 1))
 
     @property
-    def so_far(self) -> bool: ...  # begun, not ended
+    def end(self) -> datetime:
+        """Aware, exclusive: the start of the next period."""
+        return self.next().start
 
     @property
-    def is_future(self) -> bool: ...
+    def months(self) -> list[date]:
+        """First days of its months."""
+        if self.month:
+            return [date(self.year, self.month, 1)]
+        return [date(self.year, m, 1) for m in range(1, 13)]
 
-    def previous(self) -> "Period": ...
+    @property
+    def so_far(self) -> bool:
+        """Begun, not ended."""
+        return self.start <= timezone.now() < self.end
 
-    def next(self) -> "Period": ...
+    @property
+    def is_future(self) -> bool:
+        return self.start > timezone.now()
 
-    def param(self) -> str: ...  # '2026-11' / '2026', for links (?period=)
+    @property
+    def ended(self) -> bool:
+        return self.end <= timezone.now()
+
+    def previous(self) -> "Period":
+        if self.month is None:
+            return Period(self.year - 1)
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
+    def next(self) -> "Period":
+        if self.month is None:
+            return Period(self.year + 1)
+        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
+    def param(self) -> str:
+        """'2026-11' / '2026', for links (?period=)."""
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+    def __str__(self) -> str:
+        return self.param()
 
 
 @dataclass

@@ -31,13 +31,11 @@ from .models import (
 CLOCK_SLACK = timedelta(minutes=5)
 
 
-def _require(by, action: str, model, estate: Estate, *, what: str) -> None:
+def _require(by, action: str, model, estate: Estate, *, out_of_scope: str) -> None:
     if by is None:  # the seed and data loads
         return
     if not in_scope(estates_for, by, estate):
-        raise MoveRefused(
-            _("You cannot %(what)s for this estate.") % {"what": what}, Refusal.NOT_FOUND
-        )
+        raise MoveRefused(out_of_scope, Refusal.NOT_FOUND)
     if not may(by, action, model):
         raise MoveRefused(_("You can read these records but not change them."), Refusal.NOT_ALLOWED)
 
@@ -67,7 +65,9 @@ def incident_record(
     at: datetime | None = None,
 ) -> Incident:
     """Record an incident (awaiting verification). `at` backdates the record (seed only)."""
-    _require(by, ADD, Incident, estate, what=_("record incidents"))
+    _require(
+        by, ADD, Incident, estate, out_of_scope=_("You cannot record incidents for this estate.")
+    )
     now = at or timezone.now()
     if category not in IncidentCategory.values:
         raise MoveRefused(_("Choose one of the five categories."), Refusal.INVALID)
@@ -111,7 +111,13 @@ def incident_record(
 
 def _judge(incident: Incident, by, *, to: str, fields: dict, now, data: dict) -> Incident:
     if by is not None:
-        _require(by, CHANGE, Incident, incident.estate, what=_("judge incidents"))
+        _require(
+            by,
+            CHANGE,
+            Incident,
+            incident.estate,
+            out_of_scope=_("This incident is not in your area."),
+        )
         if not may_verify(by):
             raise MoveRefused(
                 _("Community staff verify or dismiss incidents; a branch only records them."),
@@ -167,7 +173,13 @@ def incident_dismiss(
 @transaction.atomic
 def records_start_set(*, estate: Estate, month: date, by=None) -> RecordsStart:
     """Set the first month of an estate's five-zero records (earlier months are unknown)."""
-    _require(by, CHANGE, RecordsStart, estate, what=_("set the records start"))
+    _require(
+        by,
+        CHANGE,
+        RecordsStart,
+        estate,
+        out_of_scope=_("You cannot set the records start of this estate."),
+    )
     first = month.replace(day=1)
     if first > timezone.localdate():
         raise MoveRefused(_("Records cannot start in a future month."), Refusal.INVALID)

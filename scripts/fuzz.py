@@ -289,9 +289,14 @@ class Fuzz:
                 ("/i18n/setlang/", "/i18n/setlang/"),
                 ("/accounts/login/", "/accounts/login/"),
                 ("/admin/login/", "/admin/login/"),
+                ("/scoreboard/", "/scoreboard/"),
+                (f"/scoreboard/estates/{self.value()[:12]}/", "/scoreboard/estates/<id>/"),
+                ("/dashboard/zeros/", "/dashboard/zeros/"),
+                ("/dashboard/zeros/export.csv", "/dashboard/zeros/export.csv"),
             ]
         )
-        names = ["estate", "building", "code", "next", "q", "language", self.value()[:20]]
+        names = ["estate", "building", "code", "next", "q", "language", "period", "community"]
+        names.append(self.value()[:20])
         query = {self.rng.choice(names): self.values() for _ in range(self.rng.randrange(4))}
         headers = self.hostile_headers()
         await self.hit("public", f"GET {pattern}", b, "GET", path, query=query, headers=headers)

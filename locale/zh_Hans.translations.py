@@ -560,7 +560,7 @@ ZH = {
     "Nothing you typed was saved. Please try again in a few minutes: go back with your browser's Back button (what you typed is usually still there) and send it again.": "您填写的内容没有保存。请过几分钟再试：用浏览器的“返回”按钮回到上一页（您填写的内容通常还在），再重新提交。",
     "If the matter is urgent, call your community office.": "如事情紧急，请直接致电您所在的社区办公室。",
     # Five Zeros: incidents, records start, survey task lists (models and services)
-    "illegal construction": "违章建筑",
+    "illegal construction": "违法建设",
     "environmental pollution": "环境污染",
     "safety accident": "安全事故",
     "public-security case": "治安案件",
@@ -642,4 +642,18 @@ ZH = {
     "Locked Out": "已锁定",
     "Clean up expired attempts": "清除已过期的计数",
     "The page was sent with more rows than it offers (at most %(num)d). Reload the page and enter them again.": "提交的行数超过了本页提供的行数（最多 %(num)d 行）。请重新打开本页，再填写一次。",
+    # Five Zeros: models and services (zeroindex/models.py, services.py), in case no other
+    # part of issue 9 brought them first
+    "You cannot %(what)s for this estate.": "您不能为该小区%(what)s。",
+    "record incidents": "登记事件",
+    "judge incidents": "核实或排除事件",
+    "set the records start": "设置记录起始月份",
+    # Five Zeros: the year-end title command (zeroindex/management/commands/five_zero_year.py)
+    "%(year)s has not ended yet: the five-zero titles are given once it is over.": "%(year)s年尚未结束：“五零”称号在年度结束后评定。",
+    "Five-zero for the whole of %(year)s": "%(year)s年全年“五零”",
+    "%(n)d estate:": "小区 %(n)d 个：",
+    "%(n)d building:": "楼栋 %(n)d 栋：",
+    "No estate or building was five-zero for the whole of %(year)s.": "%(year)s年没有全年“五零”的小区或楼栋。",
+    "%(n)d estate gets no title because its records do not cover the whole year (they start later or are not set): %(names)s.": "%(n)d 个小区的记录未覆盖全年（起始月份较晚或未设置），不参评：%(names)s。",
+    "Give the year as four digits between %(first)s and %(last)s, for example --year 2025.": "请以四位数字给出 %(first)s 至 %(last)s 之间的年份，例如 --year 2025。",
 }

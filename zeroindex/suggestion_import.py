@@ -146,14 +146,18 @@ def _cell(value) -> str:
 
 def _rows_to_text(rows: list[list[str]]) -> str:
     """A file's rows as lines of the pasted format (text last, so it may hold a "|")."""
-    rows = [[_cell(c) for c in row] for row in rows]
-    rows = [row for row in rows if any(row)]
+    cleaned = []
+    for row in rows:
+        row = [_cell(c) for c in row]
+        while row and not row[-1]:  # a sheet pads its rows with empty cells
+            row.pop()
+        if row:
+            cleaned.append(row)
+    rows = cleaned
     if rows and rows[0][-1].casefold() in HEADER_WORDS:
         rows = rows[1:]
     lines = []
     for row in rows:
-        while len(row) > 1 and not row[-1]:
-            row = row[:-1]
         if len(row) == 1:
             lines.append(row[0])
         else:

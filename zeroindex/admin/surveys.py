@@ -42,19 +42,10 @@ def _percent(completion) -> str:
 
 
 def task_status_badge(task) -> str:
-    """The status as a badge (colours in survey.css) with a symbol, so it reads in black and
-    white too."""
-    symbols = {
-        TaskStatus.OPEN: "○",
-        TaskStatus.IN_PROGRESS: "◐",
-        TaskStatus.DONE: "✓",
-        TaskStatus.DROPPED: "✕",
-    }
+    """The status as a badge: a colour and a symbol (both in survey.css), so it reads in
+    black and white too."""
     return format_html(
-        '<span class="task-badge task-{}">{} {}</span>',
-        task.status.replace("_", "-"),
-        symbols.get(task.status, ""),
-        task.get_status_display(),
+        '<span class="task-badge task-{}">{}</span>', task.status, task.get_status_display()
     )
 
 

@@ -5,7 +5,7 @@ Each move writes what it changed; what it may not do is refused with a reason.""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings.models import Appeal, Source
 from meetings.moves import MoveRefused, Refusal
@@ -13,6 +13,13 @@ from zeroindex import services
 from zeroindex.models import SurveyTask, SurveyTaskEvent, TaskStatus
 
 from .survey_helpers import in_days, make_round
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals' messages are matched in English."""
+    with translation.override("en"):
+        yield
 
 
 def test_suggestions_are_numbered_after_the_last(world, survey):

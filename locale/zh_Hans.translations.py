@@ -751,4 +751,5 @@ ZH = {
     "new owner": "更换责任人",
     "reason": "理由",
     "task made": "生成任务",
+    "to do": "待办理",
 }

@@ -18,8 +18,10 @@ def migrate(targets):
     made in between fit today's tables)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "meetings"]
-    executor.migrate(targets + others)
+    # apps whose migrations build on meetings' (zeroindex) go back with it, to their start
+    after_meetings = {"meetings", "zeroindex"}
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in after_meetings]
+    executor.migrate(targets + others + [("zeroindex", None)])
     return executor.loader.project_state(targets + others).apps
 
 

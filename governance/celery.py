@@ -20,6 +20,12 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.run_sweeps",
         "schedule": 5 * 60,
     },
+    # Every five minutes: remind the owner of each survey task (the Five Zeros' survey task
+    # list) SURVEY_TASK_REMINDER_DAYS before its due date, once per task, due date and owner.
+    "survey-task-reminders": {
+        "task": "zeroindex.tasks.sweep_task_reminders",
+        "schedule": 5 * 60,
+    },
     # Every night at 02:30: erase the contact details of appeals closed more than
     # APPEAL_CONTACT_RETENTION_MONTHS ago (as the form's consent text promises).
     "appeals-retention": {

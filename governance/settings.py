@@ -337,6 +337,8 @@ WORKING_HOURS_END = env.int("WORKING_HOURS_END", default=18)
 # Return visit overdue by this many days: escalate to the branch secretary, then to community staff.
 APPEAL_ESCALATE_SECRETARY_DAYS = env.int("APPEAL_ESCALATE_SECRETARY_DAYS", default=2)
 APPEAL_ESCALATE_STAFF_DAYS = env.int("APPEAL_ESCALATE_STAFF_DAYS", default=4)
+# A survey task's owner is reminded this many days before its due date, at 09:00 local time.
+SURVEY_TASK_REMINDER_DAYS = env.int("SURVEY_TASK_REMINDER_DAYS", default=3)
 # Text messages to residents: the backend class and, for the file backend, where they go.
 SMS_BACKEND = env.str("SMS_BACKEND", default="meetings.sms.ConsoleBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sms-outbox.jsonl"))

@@ -631,6 +631,8 @@ class Notification(models.Model):
         REFERRAL = "referral", _("appeal referred to a department")
         VISIT_REMINDER = "visit_reminder", _("return-visit reminder")
         VISIT_ESCALATION = "visit_escalation", _("return visit overdue")
+        # A survey task of the Five Zeros (zeroindex) due soon; meetings only sends it.
+        TASK_REMINDER = "task_reminder", _("survey task due soon")
         SMS_SUBMITTED = "sms_submitted", _("text to the resident: appeal received")
         SMS_ACKNOWLEDGED = "sms_acknowledged", _("text to the resident: appeal acknowledged")
         SMS_RESOLVED = "sms_resolved", _("text to the resident: reported fixed")

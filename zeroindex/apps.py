@@ -7,4 +7,5 @@ class ZeroindexConfig(AppConfig):
     verbose_name = _("Five Zeros")
 
     def ready(self):
-        from . import scope  # noqa: F401  (registers the gates of this app's models)
+        # the gates of this app's models, and its periodic sweep for Celery, register
+        from . import scope, tasks  # noqa: F401

@@ -289,7 +289,7 @@ class Suggestion(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", _("to do")
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
     DROPPED = "dropped", _("dropped")

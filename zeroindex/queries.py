@@ -627,3 +627,138 @@ def five_zero_year(*, year: int, estates: QuerySet[Estate] | None = None) -> Yea
     order = {pk: i for i, pk in enumerate(ids)}
     titles.buildings = sorted(buildings, key=lambda b: (order[b.estate_id], _building_key(b), b.pk))
     return titles
+
+
+# --- survey task lists ---------------------------------------------------------------------
+#
+# Counted in the database (Count with a filter), one query whatever the number of rounds,
+# suggestions and tasks. Completion rate = done / (tasks − dropped): a dropped task neither
+# helps nor hurts; None while there is no task left to count.
+
+
+@dataclass(frozen=True)
+class Completion:
+    suggestions: int
+    tasks: int
+    done: int
+    dropped: int
+    open: int  # open or in progress
+    overdue: int  # open or in progress, due before today
+
+    @property
+    def rate(self) -> float | None:
+        counted = self.tasks - self.dropped
+        return self.done / counted if counted else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(self.rate * 100)
+
+
+def _completion_counts(relation: str = "") -> dict:
+    """The Count annotations over tasks: those reached by `relation` (e.g.
+    "suggestions__task"), or with no relation the rows of a SurveyTask query themselves."""
+    from django.db.models import Count, Q
+
+    from .models import TaskStatus
+
+    target = relation or "pk"
+    column = f"{relation}__" if relation else ""
+    unfinished = Q(**{f"{column}status__in": [TaskStatus.OPEN, TaskStatus.IN_PROGRESS]})
+    return {
+        "n_tasks": Count(target),
+        "n_done": Count(target, filter=Q(**{f"{column}status": TaskStatus.DONE})),
+        "n_dropped": Count(target, filter=Q(**{f"{column}status": TaskStatus.DROPPED})),
+        "n_open": Count(target, filter=unfinished),
+        "n_overdue": Count(
+            target, filter=unfinished & Q(**{f"{column}due_on__lt": timezone.localdate()})
+        ),
+    }
+
+
+def rounds_with_completion(rounds: QuerySet) -> QuerySet:
+    """Survey rounds annotated with their counts (read them with `completion_of`)."""
+    from django.db.models import Count
+
+    # A suggestion has at most one task: the join multiplies no row, so no DISTINCT.
+    return rounds.annotate(
+        n_suggestions=Count("suggestions"), **_completion_counts("suggestions__task")
+    )
+
+
+def completion_of(row) -> Completion:
+    """The counts of a row annotated by `rounds_with_completion` or `estate_completion`."""
+    return Completion(
+        suggestions=row.n_suggestions,
+        tasks=row.n_tasks,
+        done=row.n_done,
+        dropped=row.n_dropped,
+        open=row.n_open,
+        overdue=row.n_overdue,
+    )
+
+
+def round_completion(*, round) -> Completion:
+    """One round's counts (its page)."""
+    from .models import SurveyRound
+
+    return completion_of(rounds_with_completion(SurveyRound.objects.filter(pk=round.pk)).get())
+
+
+def estate_completion(*, estates: QuerySet[Estate]) -> list[tuple[Estate, Completion]]:
+    """Each of these estates that has a survey round, with the counts of all its rounds, by
+    name: three grouped queries (estates, suggestions, tasks) at any size."""
+    from django.db.models import Count
+
+    from .models import Suggestion, SurveyRound, SurveyTask
+
+    with_rounds = list(
+        estates.filter(pk__in=SurveyRound.objects.values("estate")).order_by("name", "pk")
+    )
+    ids = [estate.pk for estate in with_rounds]
+    suggestions = dict(
+        Suggestion.objects.filter(round__estate__in=ids)
+        .values_list("round__estate")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    tasks = {
+        row["estate"]: row
+        for row in SurveyTask.objects.filter(estate__in=ids)
+        .values("estate")
+        .annotate(**_completion_counts())
+        .order_by()
+    }
+    result = []
+    for estate in with_rounds:
+        row = tasks.get(estate.pk, {})
+        result.append(
+            (
+                estate,
+                Completion(
+                    suggestions=suggestions.get(estate.pk, 0),
+                    tasks=row.get("n_tasks", 0),
+                    done=row.get("n_done", 0),
+                    dropped=row.get("n_dropped", 0),
+                    open=row.get("n_open", 0),
+                    overdue=row.get("n_overdue", 0),
+                ),
+            )
+        )
+    return result
+
+
+def task_owners_for(*, estate: Estate) -> QuerySet:
+    """Who may own a task of this estate: active staff working in it (its secretaries) or
+    in its community (the community's staff)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(staff_scope__estate_id=estate.pk) | Q(staff_scope__community_id=estate.community_id)
+        )
+        .order_by("username")
+    )

@@ -6,16 +6,20 @@ event in the same transaction.
 Refusals are `meetings.moves.MoveRefused`, as for appeals: a message for the person who
 tried and a kind (not allowed, not found, conflict, invalid)."""
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Building, Estate, StaffRole
 from branches.scope import ADD, CHANGE, estates_for, in_scope, may, staff_scope
-from meetings.models import Appeal
+from meetings.models import Appeal, AppealCategory, Source
 from meetings.moves import MoveRefused, Refusal
+from meetings.services import appeal_submit
 
 from .models import (
     Incident,
@@ -25,6 +29,11 @@ from .models import (
     IncidentSource,
     IncidentStatus,
     RecordsStart,
+    Suggestion,
+    SurveyRound,
+    SurveyTask,
+    SurveyTaskEvent,
+    TaskStatus,
 )
 
 # How far ahead of the server's clock an incident may be dated (clocks of phones differ).
@@ -187,3 +196,409 @@ def records_start_set(*, estate: Estate, month: date, by=None) -> RecordsStart:
         estate=estate, defaults={"month": first}
     )
     return start
+
+
+# --- survey task lists ---------------------------------------------------------------------
+#
+# A survey round's suggestions become tasks; each task move guards the current status with a
+# conditional UPDATE (of two clerks finishing and dropping a task at once, one wins) and
+# writes a SurveyTaskEvent saying what changed. A task's owner is reminded
+# SURVEY_TASK_REMINDER_DAYS before its due date at 09:00 (`remind_at`, swept by
+# zeroindex.reminders); a finished task has no reminder, a new owner or due date sets it
+# afresh.
+
+MAX_SUGGESTIONS_AT_ONCE = 1000
+TASK_TITLE_LENGTH = SurveyTask._meta.get_field("title").max_length
+SUGGESTION_TEXT_LENGTH = Suggestion._meta.get_field("text").max_length
+UNFINISHED = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+REMIND_AT_HOUR = time(9)
+
+
+@dataclass(frozen=True)
+class SuggestionInput:
+    """One suggestion to add: its text, and if known its category and building."""
+
+    text: str
+    category: AppealCategory | None = None
+    building: Building | None = None
+
+
+def _check_round_dates(started_on: date, ended_on: date) -> None:
+    if ended_on < started_on:
+        raise MoveRefused(_("A survey cannot end before it starts."), Refusal.INVALID)
+
+
+@transaction.atomic
+def survey_round_create(
+    *,
+    estate: Estate,
+    title: str,
+    started_on: date,
+    ended_on: date,
+    residents_asked: int = 0,
+    by=None,
+    at: datetime | None = None,
+) -> SurveyRound:
+    """Open a survey round of an estate's residents (its suggestions come after)."""
+    _require(by, ADD, SurveyRound, estate, out_of_scope=_("You cannot run surveys in this estate."))
+    title = (title or "").strip()
+    if not title:
+        raise MoveRefused(_("Give the survey a title."), Refusal.INVALID)
+    _check_round_dates(started_on, ended_on)
+    if residents_asked < 0:
+        raise MoveRefused(_("The number of residents asked cannot be negative."), Refusal.INVALID)
+    return SurveyRound.objects.create(
+        estate=estate,
+        title=title,
+        started_on=started_on,
+        ended_on=ended_on,
+        residents_asked=residents_asked,
+        created_at=at or timezone.now(),
+    )
+
+
+def suggestion_problems(item: SuggestionInput, *, estate: Estate) -> list[str]:
+    """What is wrong with one suggestion for a round of this estate (the import's preview
+    shows the same messages per row)."""
+    problems = []
+    text = item.text.strip()
+    if not text:
+        problems.append(_("The suggestion is empty."))
+    elif len(text) > SUGGESTION_TEXT_LENGTH:
+        problems.append(
+            _("The suggestion is too long: %(length)d characters, at most %(max)d.")
+            % {"length": len(text), "max": SUGGESTION_TEXT_LENGTH}
+        )
+    if item.building is not None and item.building.estate_id != estate.pk:
+        problems.append(_("This building is not in the survey's estate."))
+    return problems
+
+
+@transaction.atomic
+def suggestions_add(
+    *, round: SurveyRound, items: list[SuggestionInput], by=None
+) -> list[Suggestion]:
+    """Add suggestions to a round, numbered after its last, all or none: one bad item
+    refuses the lot (saying which), so a pasted list is never half saved."""
+    _require(
+        by,
+        ADD,
+        Suggestion,
+        round.estate,
+        out_of_scope=_("You cannot add suggestions to this survey."),
+    )
+    items = list(items)
+    if not items:
+        raise MoveRefused(_("There are no suggestions to add."), Refusal.INVALID)
+    if len(items) > MAX_SUGGESTIONS_AT_ONCE:
+        raise MoveRefused(
+            _("At most %(max)d suggestions can be added at once.")
+            % {"max": MAX_SUGGESTIONS_AT_ONCE},
+            Refusal.INVALID,
+        )
+    for position, item in enumerate(items, start=1):
+        problems = suggestion_problems(item, estate=round.estate)
+        if problems:
+            raise MoveRefused(
+                _("Suggestion %(n)d: %(problems)s")
+                % {"n": position, "problems": " ".join(problems)},
+                Refusal.INVALID,
+            )
+    # The round's row is locked while numbering: two clerks adding at once take turns.
+    SurveyRound.objects.select_for_update().filter(pk=round.pk).first()
+    last = round.suggestions.aggregate(last=Max("number"))["last"] or 0
+    return Suggestion.objects.bulk_create(
+        [
+            Suggestion(
+                round=round,
+                number=last + position,
+                text=item.text.strip(),
+                category=item.category,
+                building=item.building,
+            )
+            for position, item in enumerate(items, start=1)
+        ]
+    )
+
+
+def task_remind_at(due_on: date) -> datetime:
+    """When the owner is reminded: SURVEY_TASK_REMINDER_DAYS before the due date, 09:00
+    local time (already past for a task due sooner: the next sweep sends it)."""
+    day = due_on - timedelta(days=settings.SURVEY_TASK_REMINDER_DAYS)
+    return timezone.make_aware(datetime.combine(day, REMIND_AT_HOUR))
+
+
+def task_title(text: str) -> str:
+    """A task's title from a suggestion: its first line, cut to fit."""
+    first = " ".join(text.strip().splitlines()[0].split()) if text.strip() else ""
+    if len(first) > TASK_TITLE_LENGTH:
+        first = first[: TASK_TITLE_LENGTH - 1] + "…"
+    return first
+
+
+def _check_owner(owner, estate: Estate) -> None:
+    from .queries import task_owners_for
+
+    if owner is None or not task_owners_for(estate=estate).filter(pk=owner.pk).exists():
+        raise MoveRefused(
+            _("The owner must be a staff member working in this estate or its community."),
+            Refusal.INVALID,
+        )
+
+
+def _check_due(due_on: date, now: datetime) -> None:
+    if due_on is None or due_on < timezone.localdate(now):
+        raise MoveRefused(_("The due date cannot be in the past."), Refusal.INVALID)
+
+
+def _task_may(by, task_estate: Estate, action=CHANGE) -> None:
+    _require(by, action, SurveyTask, task_estate, out_of_scope=_("This task is not in your area."))
+
+
+@transaction.atomic
+def task_create_from_suggestions(
+    *, suggestions, owner, due_on: date, by=None, at: datetime | None = None
+) -> list[SurveyTask]:
+    """Make a task of each suggestion that has none yet (those that have one are left as
+    they are), all of one estate, with one owner and due date. Returns the new tasks."""
+    suggestions = list(suggestions)
+    if not suggestions:
+        raise MoveRefused(_("Choose at least one suggestion."), Refusal.INVALID)
+    rounds = {s.round_id for s in suggestions}
+    estates = set(
+        SurveyRound.objects.filter(pk__in=rounds).values_list("estate_id", flat=True).distinct()
+    )
+    if len(estates) != 1:
+        raise MoveRefused(_("Choose suggestions of one estate at a time."), Refusal.INVALID)
+    estate = Estate.objects.get(pk=estates.pop())
+    _task_may(by, estate, ADD)
+    now = at or timezone.now()
+    _check_owner(owner, estate)
+    _check_due(due_on, now)
+    taken = set(
+        SurveyTask.objects.filter(suggestion__in=suggestions).values_list(
+            "suggestion_id", flat=True
+        )
+    )
+    fresh = [s for s in suggestions if s.pk not in taken]
+    try:
+        with transaction.atomic():
+            tasks = SurveyTask.objects.bulk_create(
+                [
+                    SurveyTask(
+                        suggestion=s,
+                        estate=estate,
+                        title=task_title(s.text),
+                        owner=owner,
+                        due_on=due_on,
+                        created_at=now,
+                        remind_at=task_remind_at(due_on),
+                    )
+                    for s in fresh
+                ]
+            )
+    except IntegrityError:  # another clerk made a task of one of them meanwhile
+        raise MoveRefused(
+            _("Some of these suggestions were just made into tasks by someone else."),
+            Refusal.CONFLICT,
+        ) from None
+    if tasks and tasks[0].pk is None:  # backends that do not return ids of a bulk insert
+        tasks = list(SurveyTask.objects.filter(suggestion__in=fresh).order_by("pk"))
+    SurveyTaskEvent.objects.bulk_create(
+        [
+            SurveyTaskEvent(
+                task=task,
+                actor=by,
+                created_at=now,
+                from_status="",
+                to_status=TaskStatus.OPEN,
+                data={
+                    "suggestion": task.suggestion_id,
+                    "owner": owner.pk,
+                    "due_on": due_on.isoformat(),
+                },
+            )
+            for task in tasks
+        ]
+    )
+    return tasks
+
+
+def task_create_from_suggestion(
+    *, suggestion: Suggestion, owner, due_on: date, by=None, at: datetime | None = None
+) -> SurveyTask:
+    """One suggestion's task (refused if it has one already)."""
+    tasks = task_create_from_suggestions(
+        suggestions=[suggestion], owner=owner, due_on=due_on, by=by, at=at
+    )
+    if not tasks:
+        raise MoveRefused(_("This suggestion already has a task."), Refusal.CONFLICT)
+    return tasks[0]
+
+
+def _task_move(
+    task: SurveyTask,
+    by,
+    *,
+    now: datetime,
+    to: str | None = None,
+    fields: dict,
+    data: dict,
+    extra_filter: dict | None = None,
+) -> SurveyTask:
+    """Apply a move to an unfinished task if it still is (and still matches extra_filter);
+    write its event; the refreshed task."""
+    _task_may(by, task.estate)
+    won = SurveyTask.objects.filter(
+        pk=task.pk, status__in=UNFINISHED, **(extra_filter or {})
+    ).update(**({"status": to} if to else {}), **fields)
+    if not won:
+        task.refresh_from_db()
+        if task.status not in UNFINISHED:
+            raise MoveRefused(
+                _("This task is already %(status)s.") % {"status": task.get_status_display()},
+                Refusal.CONFLICT,
+            )
+        raise MoveRefused(_("Someone changed this task meanwhile; try again."), Refusal.CONFLICT)
+    old = task.status
+    SurveyTaskEvent.objects.create(
+        task=task,
+        actor=by,
+        created_at=now,
+        from_status=old,
+        to_status=to or old,
+        data=data,
+    )
+    task.refresh_from_db()
+    return task
+
+
+@transaction.atomic
+def task_start(*, task: SurveyTask, by=None, at: datetime | None = None) -> SurveyTask:
+    """Work has begun on an open task."""
+    now = at or timezone.now()
+    return _task_move(
+        task,
+        by,
+        now=now,
+        to=TaskStatus.IN_PROGRESS,
+        fields={},
+        data={},
+        extra_filter={"status": TaskStatus.OPEN},
+    )
+
+
+@transaction.atomic
+def task_done(
+    *, task: SurveyTask, note: str = "", by=None, at: datetime | None = None
+) -> SurveyTask:
+    """The task is done (no more reminders)."""
+    now = at or timezone.now()
+    data = {"note": note.strip()} if note and note.strip() else {}
+    return _task_move(
+        task,
+        by,
+        now=now,
+        to=TaskStatus.DONE,
+        fields={"done_at": now, "remind_at": None},
+        data=data,
+    )
+
+
+@transaction.atomic
+def task_drop(*, task: SurveyTask, reason: str, by=None, at: datetime | None = None) -> SurveyTask:
+    """The task will not be done, and why (told to the residents at the next meeting)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MoveRefused(_("Say why the task is dropped."), Refusal.INVALID)
+    now = at or timezone.now()
+    return _task_move(
+        task,
+        by,
+        now=now,
+        to=TaskStatus.DROPPED,
+        fields={"done_at": now, "remind_at": None, "drop_reason": reason},
+        data={"reason": reason},
+    )
+
+
+@transaction.atomic
+def task_reassign(*, task: SurveyTask, owner, by=None, at: datetime | None = None) -> SurveyTask:
+    """Give the task to another owner, who is reminded afresh before the due date."""
+    now = at or timezone.now()
+    _task_may(by, task.estate)
+    _check_owner(owner, task.estate)
+    if owner.pk == task.owner_id:
+        raise MoveRefused(_("The task is already theirs."), Refusal.INVALID)
+    return _task_move(
+        task,
+        by,
+        now=now,
+        fields={"owner": owner, "remind_at": task_remind_at(task.due_on)},
+        data={"owner": owner.pk, "previous_owner": task.owner_id},
+        extra_filter={"owner": task.owner_id},
+    )
+
+
+@transaction.atomic
+def task_set_due(
+    *, task: SurveyTask, due_on: date, by=None, at: datetime | None = None
+) -> SurveyTask:
+    """A new due date; the reminder moves with it."""
+    now = at or timezone.now()
+    _task_may(by, task.estate)
+    _check_due(due_on, now)
+    if due_on == task.due_on:
+        raise MoveRefused(_("The task is already due on that day."), Refusal.INVALID)
+    return _task_move(
+        task,
+        by,
+        now=now,
+        fields={"due_on": due_on, "remind_at": task_remind_at(due_on)},
+        data={"due_on": due_on.isoformat(), "previous_due_on": task.due_on.isoformat()},
+        extra_filter={"due_on": task.due_on},
+    )
+
+
+@transaction.atomic
+def task_to_appeal(
+    *,
+    task: SurveyTask,
+    category: AppealCategory | None = None,
+    by=None,
+    at: datetime | None = None,
+) -> SurveyTask:
+    """File the task's suggestion as an appeal in the Five Meetings (source: survey), with its
+    text, category (the suggestion's, or the one given when it has none) and building, and
+    link it on the task. The task becomes "in progress": the appeal is how it is being done,
+    and its owner still answers for it (and is reminded) until someone marks it done."""
+    now = at or timezone.now()
+    _task_may(by, task.estate)
+    suggestion = task.suggestion
+    category = category or suggestion.category
+    if category is None:
+        raise MoveRefused(
+            _("Choose a category: the suggestion has none, and an appeal needs one."),
+            Refusal.INVALID,
+        )
+    if task.appeal_id:
+        raise MoveRefused(_("This task is already an appeal."), Refusal.CONFLICT)
+    appeal = appeal_submit(
+        estate=task.estate,
+        category=category,
+        title=task.title[: Appeal._meta.get_field("title").max_length],
+        description=suggestion.text,
+        source=Source.SURVEY,
+        building=suggestion.building,
+        by=by,
+        at=at,
+    )
+    return _task_move(
+        task,
+        by,
+        now=now,
+        to=TaskStatus.IN_PROGRESS,
+        fields={"appeal": appeal},
+        data={"appeal": appeal.pk, "code": appeal.code},
+        extra_filter={"appeal": None},
+    )

@@ -94,6 +94,18 @@ ADD_PAGES: dict[str, AddPage] = {
     "meetings.department": AddPage(
         ("superuser",), lambda w: {"name": "县城管局", "level": "county"}
     ),
+    # Suggestions are added on their round's page and tasks made from them there: the
+    # round is the only add page of the survey.
+    "zeroindex.surveyround": AddPage(
+        STAFF,
+        lambda w: {
+            "estate": w.a_estate.pk,
+            "title": "2026年居民大走访",
+            "started_on": "2026-09-01",
+            "ended_on": "2026-09-30",
+            "residents_asked": "120",
+        },
+    ),
 }
 
 

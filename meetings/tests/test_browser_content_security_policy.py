@@ -233,6 +233,21 @@ def test_staff_pages_load_without_a_violation(
     w.open(f"{base}/admin/branches/estate/{world.a_estate.pk}/change/", "estate")
     w.page.locator(".add-row a").first.click()
     w.settled("estate-new-row")
+    # the survey task list (zeroindex): a round, its import with a preview, its tasks
+    from zeroindex.services import task_create_from_suggestions
+    from zeroindex.tests.survey_helpers import in_days, make_round
+
+    survey = make_round(world.a_estate)
+    task = task_create_from_suggestions(
+        suggestions=survey.suggestions.all(), owner=world.staff_a, due_on=in_days(7)
+    )[0]
+    w.open(f"{base}/admin/zeroindex/surveyround/{survey.pk}/change/", "survey-round")
+    w.open(f"{base}/admin/zeroindex/surveyround/{survey.pk}/suggestions/", "survey-import")
+    w.page.fill("textarea[name=text]", "楼道灯坏了\n无此类别 | 增设座椅")
+    w.page.click("input[name=_preview]")
+    w.settled("survey-import-preview")
+    w.open(f"{base}/admin/zeroindex/surveytask/", "survey-tasks")
+    w.open(f"{base}/admin/zeroindex/surveytask/{task.pk}/change/", "survey-task")
 
     w.open(f"{base}/appeals/posters/estate/{world.a_estate.pk}/", "poster")
     expect(w.page.locator(".qr svg")).to_be_visible()

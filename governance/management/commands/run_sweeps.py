@@ -2,11 +2,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meetings import kept_photos, messaging, reminders, retention
 from meetings.queries import messages_by_kind
+from zeroindex import reminders as task_reminders
 
 
 class Command(BaseCommand):
     help = (
         "Run every periodic sweep once: return-visit reminders, the overdue digest, "
+        "survey task reminders, "
         "undelivered messages, the retention job and expired kept photos. For installs "
         "without Redis and beat (run it from cron every five minutes), and for the demo. "
         "Exits non-zero, naming them, when messages could not be handed over to Celery."
@@ -30,7 +32,8 @@ class Command(BaseCommand):
                 counts = self._run()
             lost = not_handed_over()
         self.stdout.write(
-            "Reminder steps sent: {reminders}; digests: {digests}; messages handed on: "
+            "Reminder steps sent: {reminders}; digests: {digests}; survey task reminders: "
+            "{task_reminders}; messages handed on: "
             "{undelivered}; appeals anonymised: {anonymised}; kept photos deleted: "
             "{kept_photos}.".format(**counts)
         )
@@ -50,6 +53,7 @@ class Command(BaseCommand):
         return {
             "reminders": reminders.sweep_return_visit_reminders(),
             "digests": reminders.sweep_digests(),
+            "task_reminders": task_reminders.sweep_task_reminders(),
             "undelivered": messaging.sweep_undelivered(),
             "anonymised": retention.appeals_anonymise_closed().appeals_anonymised,
             "kept_photos": kept_photos.kept_photos_delete_stale(),

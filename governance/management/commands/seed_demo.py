@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from branches.demo import DEMO_PASSWORD, USERS, seed_branches_demo
 from meetings.demo import seed_meetings_demo
+from zeroindex.demo import seed_survey_demo
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 
@@ -44,6 +45,12 @@ class Command(BaseCommand):
                 meetings=appeals["meetings"],
                 statuses=", ".join(appeals["statuses"]),
             )
+        )
+        survey = seed_survey_demo()
+        self.stdout.write(
+            "Survey {round}: {suggestions} suggestions, {tasks} tasks ({done} done, "
+            "{in_progress} in progress, {dropped} dropped, {overdue} overdue), "
+            "completion {percent}%.".format(**survey)
         )
         names = ", ".join(username for username, _role, _name in USERS)
         self.stdout.write(

@@ -26,19 +26,21 @@ Rules (DOMAIN.md part 3, DESIGN.md "Five Zeros"):
   for the period, and the share of known estates five-zero.
 """
 
-# This module's functions are being written (issue 9); their signatures and shapes are fixed.
-
 import re
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, DateField, Max, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from branches.models import Building, Community, Estate, Town
 
-from .models import IncidentCategory
+from .models import Incident, IncidentCategory, IncidentStatus, RecordsStart
 
 CATEGORIES: list[str] = list(IncidentCategory.values)  # the board's five columns, in order
 
@@ -199,22 +201,269 @@ class YearTitles:
     year: int
     estates: list[Estate] = field(default_factory=list)
     buildings: list[Building] = field(default_factory=list)
+    ended: bool = True  # False: the year is still running (or to come), so no titles yet
+    # Estates whose records do not cover the whole year (start later, or not set): no title.
+    not_known: list[Estate] = field(default_factory=list)
+
+
+# --- months ----------------------------------------------------------------------------------
+
+
+def _shift(month: date, months: int) -> date:
+    """The first day of the month `months` after (or before) `month`."""
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _between(first: date, last: date) -> int:
+    """How many months from `first` to `last` (0 for the same month)."""
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
+def _month_start(month: date) -> datetime:
+    return timezone.make_aware(datetime(month.year, month.month, 1))
+
+
+def _month_of(moment: datetime) -> date:
+    local = timezone.localtime(moment)
+    return date(local.year, local.month, 1)
+
+
+def _this_month() -> date:
+    return timezone.localdate().replace(day=1)
+
+
+def _streak_anchor(period: Period) -> date:
+    """The month a streak counts back from: the period's last month, or, while that has not
+    ended, the last month that has."""
+    return min(period.months[-1], _shift(_this_month(), -1))
+
+
+def _records_start(estate: Estate) -> date | None:
+    try:
+        return estate.zero_records.month  # select_related: no query
+    except ObjectDoesNotExist:
+        return None
+
+
+def _estates(estates: QuerySet[Estate]) -> list[Estate]:
+    """The estates with their community and records start, in one query."""
+    return list(
+        estates.select_related("community", "zero_records").order_by(
+            "community__name", "name", "pk"
+        )
+    )
+
+
+def _building_key(building: Building) -> list:
+    """'2栋' before '10栋': the digits of a name compare as numbers."""
+    parts = re.split(r"(\d+)", building.name)
+    return [int(part) if i % 2 else part for i, part in enumerate(parts)]
+
+
+# --- the grouped reads -----------------------------------------------------------------------
+# Each is ONE aggregate query over the verified incidents of the places in question; Python
+# only arranges its rows (at most places × months × 5), never the incidents themselves.
+
+Months = dict[date, dict[str, int]]  # month → category → verified incidents
+Lasts = dict[str, date]  # category → month of the latest verified incident
+
+
+def _verified(estate_ids: Iterable[int]) -> QuerySet[Incident]:
+    return Incident.objects.filter(status=IncidentStatus.VERIFIED, estate_id__in=estate_ids)
+
+
+def _monthly(incidents: QuerySet[Incident], key: str, period: Period) -> dict[Hashable, Months]:
+    """Verified incidents per place (`key`), local month and category in the period."""
+    rows = (
+        incidents.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
+        .annotate(month=TruncMonth("occurred_at", output_field=DateField()))
+        .values_list(key, "month", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    out: dict[Hashable, Months] = defaultdict(lambda: defaultdict(dict))
+    for place, month, category, n in rows:
+        if isinstance(month, datetime):  # some backends hand back the truncated datetime
+            month = month.date()
+        out[place][month.replace(day=1)][category] = n
+    return out
+
+
+def _latest(incidents: QuerySet[Incident], key: str, before: date) -> dict[Hashable, Lasts]:
+    """Per place (`key`) and category, the month of the latest verified incident before the
+    month `before` begins: where a streak counting back from the month before it stops."""
+    rows = (
+        incidents.filter(occurred_at__lt=_month_start(before))
+        .values_list(key, "category")
+        .annotate(last=Max("occurred_at"))
+        .order_by()
+    )
+    out: dict[Hashable, Lasts] = defaultdict(dict)
+    for place, category, last in rows:
+        out[place][category] = _month_of(last)
+    return out
+
+
+# --- one place's standing ----------------------------------------------------------------------
+
+
+def _streak(records_start: date | None, last: date | None, anchor: date) -> int:
+    """Five-zero months from the month after `last` (or the records start, if later) to the
+    anchor, inclusive."""
+    if records_start is None:
+        return 0
+    broken = _shift(records_start, -1)
+    if last is not None and last > broken:
+        broken = last
+    return max(0, _between(broken, anchor))
+
+
+def _status(
+    *,
+    period: Period,
+    records_start: date | None,
+    months: Months,
+    lasts: Lasts | None,
+    this_month: date,
+    anchor: date,
+) -> Status:
+    begun = [m for m in period.months if m <= this_month]
+    known = [m for m in begun if records_start is not None and m >= records_start]
+    fully = bool(begun) and len(known) == len(begun)
+    counts = {c: sum(months.get(m, {}).get(c, 0) for m in known) for c in CATEGORIES}
+    marks = {
+        c: Mark.NOT_ZERO if counts[c] else Mark.ZERO if fully else Mark.UNKNOWN for c in CATEGORIES
+    }
+    values = set(marks.values())
+    if Mark.NOT_ZERO in values:
+        five_zero = Mark.NOT_ZERO
+    elif values == {Mark.ZERO}:
+        five_zero = Mark.ZERO
+    else:
+        five_zero = Mark.UNKNOWN
+    lasts = lasts or {}
+    return Status(
+        marks=marks,
+        counts=counts,
+        five_zero=five_zero,
+        so_far=period.so_far,
+        records_start=records_start,
+        streak=_streak(records_start, max(lasts.values(), default=None), anchor),
+        category_streaks={c: _streak(records_start, lasts.get(c), anchor) for c in CATEGORIES},
+    )
+
+
+def _month_mark(records_start: date | None, month: date, n: int, this_month: date) -> Mark:
+    if month > this_month:
+        return Mark.FUTURE
+    if records_start is None or month < records_start:
+        return Mark.UNKNOWN
+    return Mark.NOT_ZERO if n else Mark.ZERO
+
+
+# --- the boards --------------------------------------------------------------------------------
+
+
+def _board(
+    period: Period, estates: list[Estate], *, streaks: bool = True
+) -> tuple[list[EstateRow], dict[Hashable, Months]]:
+    """Each estate's status for the period (2 queries: counts, and latest for the streaks),
+    and the grouped monthly counts behind it (for the grid and the rankings)."""
+    ids = [e.pk for e in estates]
+    this_month = _this_month()
+    anchor = _streak_anchor(period)
+    monthly = _monthly(_verified(ids), "estate_id", period) if ids else {}
+    latest = _latest(_verified(ids), "estate_id", _shift(anchor, 1)) if ids and streaks else {}
+    rows = [
+        EstateRow(
+            estate=estate,
+            status=_status(
+                period=period,
+                records_start=_records_start(estate),
+                months=monthly.get(estate.pk, {}),
+                lasts=latest.get(estate.pk),
+                this_month=this_month,
+                anchor=anchor,
+            ),
+        )
+        for estate in estates
+    ]
+    return rows, monthly
 
 
 def estate_board(*, period: Period, estates: QuerySet[Estate]) -> list[EstateRow]:
     """Each estate's status for the period, ordered by community then name."""
-    raise NotImplementedError
+    rows, _monthly_counts = _board(period, _estates(estates))
+    return rows
 
 
 def building_board(*, period: Period, estate: Estate) -> list[BuildingRow]:
     """The estate's buildings' status for the period, then (building None) the incidents of
-    the estate that name no building; they count for the estate but for no building."""
-    raise NotImplementedError
+    the estate that name no building; they count for the estate but for no building.
+
+    Buildings follow the estate's records start; they come in their names' order with the
+    numbers read as numbers (2栋 before 10栋). The last row is always there."""
+    buildings = sorted(Building.objects.filter(estate=estate), key=_building_key)
+    for building in buildings:
+        building.estate = estate  # its name is in the building's str(): no query per row
+    records_start = (
+        RecordsStart.objects.filter(estate=estate).values_list("month", flat=True).first()
+    )
+    this_month = _this_month()
+    anchor = _streak_anchor(period)
+    incidents = _verified([estate.pk])
+    monthly = _monthly(incidents, "building_id", period)
+    latest = _latest(incidents, "building_id", _shift(anchor, 1))
+
+    def status(key):
+        return _status(
+            period=period,
+            records_start=records_start,
+            months=monthly.get(key, {}),
+            lasts=latest.get(key),
+            this_month=this_month,
+            anchor=anchor,
+        )
+
+    rows = [BuildingRow(building=b, status=status(b.pk)) for b in buildings]
+    rows.append(BuildingRow(building=None, status=status(None)))
+    return rows
+
+
+def _grid_row(estate: Estate, months: Months, year: int, this_month: date) -> GridRow:
+    records_start = _records_start(estate)
+    cells = []
+    for month in Period(year).months:
+        mark = _month_mark(records_start, month, 0, this_month)
+        n = sum(months.get(month, {}).values()) if mark != Mark.UNKNOWN else 0
+        cells.append(
+            GridCell(
+                month=month,
+                mark=_month_mark(records_start, month, n, this_month),
+                so_far=month == this_month,
+                incidents=n,
+            )
+        )
+    return GridRow(
+        estate=estate,
+        cells=cells,
+        # ended months only: the running month is zero "so far", not yet a five-zero month
+        five_zero_months=sum(1 for c in cells if c.mark == Mark.ZERO and not c.so_far),
+    )
 
 
 def year_grid(*, year: int, estates: QuerySet[Estate]) -> list[GridRow]:
-    """The year's picture: estates × months, each month's five-zero mark."""
-    raise NotImplementedError
+    """The year's picture: estates × months, each month's five-zero mark.
+
+    A month before the records start is UNKNOWN and shows no incidents (like the board, only
+    known months count); the running month is marked with `so_far`; later months are FUTURE.
+    `five_zero_months` counts ended months only."""
+    estates = _estates(estates)
+    ids = [e.pk for e in estates]
+    monthly = _monthly(_verified(ids), "estate_id", Period(year)) if ids else {}
+    this_month = _this_month()
+    return [_grid_row(e, monthly.get(e.pk, {}), year, this_month) for e in estates]
 
 
 def rollups(*, period: Period, estates: QuerySet[Estate]) -> list[Rollup]:

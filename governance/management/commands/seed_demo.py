@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from branches.demo import DEMO_PASSWORD, USERS, seed_branches_demo
 from meetings.demo import seed_meetings_demo
+from zeroindex.demo import seed_incidents_demo
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 
@@ -43,6 +44,13 @@ class Command(BaseCommand):
                 appeals=appeals["appeals"],
                 meetings=appeals["meetings"],
                 statuses=", ".join(appeals["statuses"]),
+            )
+        )
+        zeros = seed_incidents_demo()
+        self.stdout.write(
+            "Five Zeros: records start in {starts} estates; {incidents} incidents "
+            "({verified} verified, {pending} awaiting verification, {dismissed} dismissed).".format(
+                **zeros
             )
         )
         names = ", ".join(username for username, _role, _name in USERS)

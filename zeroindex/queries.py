@@ -467,19 +467,163 @@ def year_grid(*, year: int, estates: QuerySet[Estate]) -> list[GridRow]:
 
 
 def rollups(*, period: Period, estates: QuerySet[Estate]) -> list[Rollup]:
-    """One roll-up per community of these estates (by name), then the total (community None)."""
-    raise NotImplementedError
+    """One roll-up per community of these estates (by name), then the total (community None).
+
+    An estate is "known" for the period when its five-zero mark is not unknown (a year
+    partly before the records start with an incident in its known months is known: not
+    five-zero)."""
+    rows, _monthly_counts = _board(period, _estates(estates), streaks=False)
+    by_community: dict[int, Rollup] = {}
+    total = Rollup(community=None, estates=0, known=0, five_zero=0, incidents=0)
+    for row in rows:  # ordered by community name
+        community = row.estate.community
+        rollup = by_community.setdefault(
+            community.pk,
+            Rollup(community=community, estates=0, known=0, five_zero=0, incidents=0),
+        )
+        for target in (rollup, total):
+            target.estates += 1
+            target.known += row.status.five_zero != Mark.UNKNOWN
+            target.five_zero += row.status.five_zero == Mark.ZERO
+            target.incidents += row.status.total
+    return [*by_community.values(), total]
+
+
+# --- rankings ---------------------------------------------------------------------------------
+
+
+def _ranked(places: list[tuple[Estate | Community, int, int, int]]) -> list[Ranked]:
+    """Competition ranking (1, 1, 3): most five-zero months, then the longest current streak,
+    then the fewest incidents; equal on all three share a rank (listed by name). Sorting here
+    is over the places (estates of a community, communities of a town), never incidents."""
+    places = sorted(places, key=lambda p: (-p[1], -p[2], p[3], p[0].name, p[0].pk))
+    ranked: list[Ranked] = []
+    for position, (place, months, streak, incidents) in enumerate(places, start=1):
+        previous = ranked[-1] if ranked else None
+        same = previous and (previous.five_zero_months, previous.streak, previous.incidents) == (
+            months,
+            streak,
+            incidents,
+        )
+        ranked.append(
+            Ranked(
+                rank=previous.rank if same else position,
+                place=place,
+                five_zero_months=months,
+                streak=streak,
+                incidents=incidents,
+            )
+        )
+    return ranked
 
 
 def estate_ranking(*, year: int, community: Community) -> list[Ranked]:
-    raise NotImplementedError
+    """The community's estates for the year: five-zero months (ended, known months with no
+    verified incident), then the current streak (at the year's end, or now while it runs),
+    then the fewest verified incidents in the year's known months."""
+    period = Period(year)
+    estates = _estates(Estate.objects.filter(community=community))
+    rows, monthly = _board(period, estates)
+    this_month = _this_month()
+    places = []
+    for row in rows:
+        grid = _grid_row(row.estate, monthly.get(row.estate.pk, {}), year, this_month)
+        places.append((row.estate, grid.five_zero_months, row.status.streak, row.status.total))
+    return _ranked(places)
+
+
+def _community_streak(estates: list[EstateRow], lasts: dict[Hashable, Lasts], anchor: date):
+    """A community's streak: back from the anchor while at least one estate is known and
+    every known estate is five-zero. It breaks at the latest of: the month before the
+    earliest records start, and each estate's latest incident within its known months."""
+    starts = [s for row in estates if (s := row.status.records_start) is not None]
+    if not starts:
+        return 0
+    broken = _shift(min(starts), -1)
+    for row in estates:
+        start = row.status.records_start
+        last = max(lasts.get(row.estate.pk, {}).values(), default=None)
+        if start is not None and last is not None and last >= start and last > broken:
+            broken = last
+    return max(0, _between(broken, anchor))
 
 
 def community_ranking(*, year: int, town: Town) -> list[Ranked]:
-    raise NotImplementedError
+    """The town's communities for the year, by the same three keys. A community is five-zero
+    in a month when every estate of it whose records are known that month is five-zero (and
+    at least one is known); its incidents are its estates' verified incidents."""
+    period = Period(year)
+    communities = list(Community.objects.filter(town=town).order_by("name", "pk"))
+    estates = _estates(Estate.objects.filter(community__town=town))
+    ids = [e.pk for e in estates]
+    this_month = _this_month()
+    anchor = _streak_anchor(period)
+    rows, monthly = _board(period, estates, streaks=False)
+    lasts = _latest(_verified(ids), "estate_id", _shift(anchor, 1)) if ids else {}
+    members: dict[int, list[EstateRow]] = defaultdict(list)
+    for row in rows:
+        members[row.estate.community_id].append(row)
+    ended = [m for m in period.months if m < this_month]
+    places = []
+    for community in communities:
+        rows_of = members.get(community.pk, [])
+        months = 0
+        for month in ended:
+            known = [
+                r for r in rows_of if r.status.records_start and r.status.records_start <= month
+            ]
+            if known and not any(monthly.get(r.estate.pk, {}).get(month) for r in known):
+                months += 1
+        streak = _community_streak(rows_of, lasts, anchor)
+        incidents = sum(r.status.total for r in rows_of)
+        places.append((community, months, streak, incidents))
+    return _ranked(places)
+
+
+# --- the year-end title -----------------------------------------------------------------------
 
 
 def five_zero_year(*, year: int, estates: QuerySet[Estate] | None = None) -> YearTitles:
     """The estates and buildings five-zero for the whole (ended, fully known) year: the
-    year-end title. `estates` limits the search (all estates by default)."""
-    raise NotImplementedError
+    year-end title. `estates` limits the search (all estates by default).
+
+    A year not yet ended gives no titles (`ended` False, no query). An estate whose records
+    start after January of that year (or not at all) gets none, nor do its buildings
+    (`not_known`). A building of a known estate is five-zero when no verified incident names
+    it, even if its estate had incidents elsewhere."""
+    titles = YearTitles(year=year)
+    period = Period(year)
+    if not period.ended:
+        titles.ended = False
+        return titles
+    everyone = _estates(Estate.objects.all() if estates is None else estates)
+    known = []
+    for estate in everyone:
+        start = _records_start(estate)
+        (known if start is not None and start <= date(year, 1, 1) else titles.not_known).append(
+            estate
+        )
+    if not known:
+        return titles
+    ids = [e.pk for e in known]
+    rows = (
+        _verified(ids)
+        .filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
+        .values_list("estate_id", "building_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    broken_estates, broken_buildings = set(), set()
+    for estate_id, building_id, _n in rows:
+        broken_estates.add(estate_id)
+        broken_buildings.add(building_id)
+    by_pk = {e.pk: e for e in known}
+    titles.estates = [e for e in known if e.pk not in broken_estates]
+    buildings = [
+        b for b in Building.objects.filter(estate_id__in=ids) if b.pk not in broken_buildings
+    ]
+    for building in buildings:
+        building.estate = by_pk[building.estate_id]
+    order = {pk: i for i, pk in enumerate(ids)}
+    titles.buildings = sorted(buildings, key=lambda b: (order[b.estate_id], _building_key(b), b.pk))
+    return titles

@@ -46,7 +46,7 @@ ID = re.compile(r"[0-9]{1,9}")
 # The board's column headers: short enough for five columns on a 375 px phone; the legend
 # under the board gives each one's full name.
 SHORT_NAMES = {
-    IncidentCategory.ILLEGAL_CONSTRUCTION: pgettext_lazy("five zeros, short", "Building"),
+    IncidentCategory.ILLEGAL_CONSTRUCTION: pgettext_lazy("five zeros, short", "Illegal building"),
     IncidentCategory.POLLUTION: pgettext_lazy("five zeros, short", "Pollution"),
     IncidentCategory.SAFETY_ACCIDENT: pgettext_lazy("five zeros, short", "Accident"),
     IncidentCategory.PUBLIC_SECURITY: pgettext_lazy("five zeros, short", "Security"),

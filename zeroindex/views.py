@@ -412,7 +412,7 @@ def zero_dashboard_export(request):
     response["Content-Disposition"] = f'attachment; filename="five-zeros-{period.param()}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    header = [_("community"), _("estate"), _("period")]
+    header = [_("Community"), _("Estate"), _("Period")]
     for column in board_columns():
         header += [str(column.name), _("%(category)s: incidents") % {"category": column.name}]
     header += [_("five zeros"), _("months in a row")]

@@ -661,6 +661,7 @@ ZH = {
     "no": "否",
     "%(category)s: incidents": "%(category)s：事件数",
     "months in a row": "连续月数",
+    "no estate with records yet": "暂无有记录的小区",
     # the five categories' full names (the models'; shown in the boards' legend)
     "illegal construction": "违法建设",
     "environmental pollution": "环境污染",

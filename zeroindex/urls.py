@@ -13,7 +13,5 @@ urlpatterns = [
 dashboard_urlpatterns = [
     path("", views.zero_dashboard, name="zero_dashboard"),
     path("export.csv", views.zero_dashboard_export, name="zero_dashboard_export"),
-    path(
-        "estates/<int:estate_id>/", views.zero_dashboard_estate, name="zero_dashboard_estate"
-    ),
+    path("estates/<int:estate_id>/", views.zero_dashboard_estate, name="zero_dashboard_estate"),
 ]

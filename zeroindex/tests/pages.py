@@ -31,7 +31,11 @@ def marks(html: str, row_id: str) -> dict[str, Shown]:
     """{category: Shown} for the board row with this id ("estate-3", "building-7")."""
     return {
         m["category"]: Shown(
-            m["mark"], m["symbol"], int(m["count"] or 0), m["spoken"], (m["url"] or "").replace("&amp;", "&")
+            m["mark"],
+            m["symbol"],
+            int(m["count"] or 0),
+            m["spoken"],
+            (m["url"] or "").replace("&amp;", "&"),
         )
         for m in CELL.finditer(row(html, row_id))
     }

@@ -47,7 +47,11 @@ def test_each_category_reads_by_colour_symbol_and_words(board, english):
 
     a = marks(html, f"estate-{board.a_estate.pk}")
     assert len(a) == 5
-    assert (a["pollution"].mark, a["pollution"].symbol, a["pollution"].count) == ("not_zero", "✗", 1)
+    assert (a["pollution"].mark, a["pollution"].symbol, a["pollution"].count) == (
+        "not_zero",
+        "✗",
+        1,
+    )
     assert a["pollution"].spoken == "not zero, 1 incident"
     assert (a["construction"].mark, a["construction"].symbol) == ("zero", "✓")
     assert a["construction"].spoken == "zero"

@@ -101,7 +101,9 @@ def test_each_count_opens_the_list_of_exactly_the_incidents_it_counts(client, ze
     assert listed.status_code == 200
     assert listed.context["cl"].result_count == 2
     # the building's count, from the drill-down
-    drill = names_on(client, zeros.staff_a, f"/dashboard/zeros/estates/{zeros.a_estate.pk}/?period=2026-03")
+    drill = names_on(
+        client, zeros.staff_a, f"/dashboard/zeros/estates/{zeros.a_estate.pk}/?period=2026-03"
+    )
     building = marks(drill, f"building-{zeros.a_building.pk}")["pollution"]
     assert building.count == 1
     assert client.get(building.url).context["cl"].result_count == 1

@@ -42,13 +42,15 @@ messages: $(INSTALLED)
 	$(PY) locale/apply_translations.py
 	DEBUG=true $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
-# Figures for the appeals list at scale (needs PostgreSQL: BENCH_DATABASE_URL; N appeals).
+# Figures for the appeals list at scale (needs PostgreSQL: BENCH_DATABASE_URL; N appeals),
+# then the Five Zeros reads for a town of 200 estates and 50,000 incidents.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/governance_bench
 N ?= 1000000
 bench: $(INSTALLED)
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_demo
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_appeals_list.py $(N)
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_zeros.py
 
 # The residents' pages, in-process with DEBUG off: mean, median, p95 and CPU time, queries
 # (on DATABASE_URL's server when it is set, in a throw-away database).

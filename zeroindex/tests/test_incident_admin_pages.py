@@ -139,10 +139,10 @@ def test_a_clerk_records_an_incident(client, world):
 @pytest.mark.parametrize(
     ("change", "field", "says"),
     [
-        ({"building": "a2"}, "building", "is not in"),
+        ({"building": "a2"}, "building", "不属于"),
         ({"appeal_code": "K7QF-93MX"}, "appeal_code", "K7QF-93MX"),
         ({"appeal_code": "not a code"}, "appeal_code", "not a code"),
-        ({"occurred_at_0": "2999-01-01"}, "occurred_at", "future"),
+        ({"occurred_at_0": "2999-01-01"}, "occurred_at", "晚于现在"),
         ({"occurred_at_0": "2025-02-30"}, "occurred_at", ""),
         ({"description": "   "}, "description", ""),
     ],
@@ -284,7 +284,7 @@ def test_verify_the_selected_incidents_reports_what_was_refused(client, world, n
     said = {m.level_tag: str(m) for m in page.context["messages"]}
     assert set(said) == {"success", "warning"}
     assert "2" in said["success"] and str(done) in said["warning"]
-    assert "(1)" in said["warning"]  # only the dismissed one
+    assert "1 起" in said["warning"]  # only the dismissed one
     assert set(Incident.objects.values_list("status", flat=True)) == {"verified", "dismissed"}
 
 

@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from branches.models import Community, Estate, StaffRole, Town
@@ -46,11 +46,11 @@ ID = re.compile(r"[0-9]{1,9}")
 # The board's column headers: short enough for five columns on a 375 px phone; the legend
 # under the board gives each one's full name.
 SHORT_NAMES = {
-    IncidentCategory.ILLEGAL_CONSTRUCTION: pgettext_lazy("five zeros, short", "Illegal building"),
-    IncidentCategory.POLLUTION: pgettext_lazy("five zeros, short", "Pollution"),
-    IncidentCategory.SAFETY_ACCIDENT: pgettext_lazy("five zeros, short", "Accident"),
-    IncidentCategory.PUBLIC_SECURITY: pgettext_lazy("five zeros, short", "Security"),
-    IncidentCategory.PETITION: pgettext_lazy("five zeros, short", "Petition"),
+    IncidentCategory.ILLEGAL_CONSTRUCTION: gettext_lazy("Illegal building"),
+    IncidentCategory.POLLUTION: gettext_lazy("Pollution"),
+    IncidentCategory.SAFETY_ACCIDENT: gettext_lazy("Accident"),
+    IncidentCategory.PUBLIC_SECURITY: gettext_lazy("Security"),
+    IncidentCategory.PETITION: gettext_lazy("Petition"),
 }
 # What a screen reader says for a mark (and the CSV writes).
 MARK_TEXT = {

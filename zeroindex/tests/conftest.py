@@ -27,3 +27,12 @@ def new_incident(world):
         return incident_record(**fields)
 
     return make
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium through Playwright (see meetings/tests/browser.py)."""
+    from meetings.tests.browser import launched_chromium
+
+    with launched_chromium() as chromium:
+        yield chromium

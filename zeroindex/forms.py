@@ -8,6 +8,7 @@ form's error when the page comes back)."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from meetings.scope import appeals_for
@@ -39,7 +40,7 @@ class IncidentForm(RefusalAware, forms.ModelForm):
     as its tracking code."""
 
     appeal_code = forms.CharField(
-        label=_("linked appeal"),
+        label=capfirst(_("linked appeal")),
         required=False,
         max_length=20,
         help_text=_("The tracking code of the appeal it came from, such as K7QF-93MX (optional)."),
@@ -59,11 +60,19 @@ class IncidentForm(RefusalAware, forms.ModelForm):
             "appeal_code",
             "description",
         ]
-        help_texts = {
-            "building": _("Optional; only a building of the chosen estate."),
-            "occurred_at": _("When it happened (local time), not when it was reported."),
-            "description": CORRECTION_HELP,
-        }
+
+    # For typing only (in Meta.help_texts they would show on the read-only incident page too).
+    HELP = {
+        "building": _("Optional; only a building of the chosen estate."),
+        "occurred_at": _("When it happened (local time), not when it was reported."),
+        "description": CORRECTION_HELP,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, text in self.HELP.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
 
     def clean_appeal_code(self):
         text = self.cleaned_data.get("appeal_code", "").strip()

@@ -239,6 +239,32 @@ def test_staff_pages_load_without_a_violation(
     w.page.locator(".add-row a").first.click()
     w.settled("estate-new-row")
 
+    # the Five Zeros' registry: its list's card labels, the add page from an appeal (a date
+    # picker, an autocomplete), an incident's page with its actions, a records start
+    from zeroindex.services import incident_record
+
+    incident = incident_record(
+        estate=world.a_estate,
+        category="pollution",
+        occurred_at=appeal.created_at,
+        description="油烟直排",
+        by=world.staff_a,
+    )
+    w.open(f"{base}/admin/zeroindex/incident/", "incidents")
+    label = w.page.evaluate(
+        "getComputedStyle(document.getElementById('result_list'))"
+        ".getPropertyValue('--label-source')"
+    )
+    assert label.strip(), "the incidents list's labels (an inline style with a nonce) were blocked"
+    w.open(f"{base}/admin/zeroindex/incident/add/?appeal={appeal.pk}", "incident-add")
+    w.page.locator(".select2-selection").first.click()
+    expect(w.page.locator(".select2-results")).to_be_visible()
+    w.settled("incident-add-widgets")
+    w.open(f"{base}/admin/zeroindex/incident/{incident.pk}/change/", "incident")
+    w.page.locator("#action-dismiss summary").click()
+    w.settled("incident-actions-open")
+    w.open(f"{base}/admin/zeroindex/recordsstart/add/", "records-start-add")
+
     # the Five Zeros dashboard and an estate's drill-down
     w.open(f"{base}/dashboard/zeros/", "zero-dashboard")
     w.open(f"{base}/dashboard/zeros/estates/{world.a_estate.pk}/", "zero-dashboard-estate")

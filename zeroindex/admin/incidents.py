@@ -7,6 +7,7 @@ reason and recorded again."""
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -15,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branches.scope import staff_scope
 from branches.scoped_admin import ScopedModelAdmin
 from meetings.admin.appeals import CappedCountPaginator
 from meetings.moves import MoveRefused
@@ -183,7 +185,13 @@ class IncidentAdmin(ScopedModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": IncidentForm.Meta.fields})]
-        return self.PAGE_FIELDSETS
+        # who recorded it, and who judged it, if anyone has yet
+        judged = {
+            IncidentStatus.VERIFIED: ["verified_by_name", "verified_at"],
+            IncidentStatus.DISMISSED: ["dismissed_by_name", "dismissed_at", "dismissal_reason"],
+        }.get(obj.status, [])
+        what, _who = self.PAGE_FIELDSETS
+        return [what, (_who[0], {"fields": ["recorded_by_name", "recorded_at", *judged]})]
 
     PAGE_FIELDSETS = [
         (
@@ -221,6 +229,13 @@ class IncidentAdmin(ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.READ_ONLY
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # No "add / change / delete the estate" buttons beside an incident's estate or building.
+        if isinstance(getattr(field, "widget", None), RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         # the user's scope for the appeal look-up; a refusal of this input, shown on the form
@@ -232,7 +247,8 @@ class IncidentAdmin(ScopedModelAdmin):
 
     def get_changeform_initial_data(self, request):
         """?appeal=<id>: record an incident from an appeal in one step."""
-        initial = {}
+        scope = staff_scope(request.user)
+        initial = {"estate": scope.estate_id} if scope and scope.estate_id else {}  # a secretary's
         appeal_id = request.GET.get("appeal", "")
         if appeal_id:
             appeal = (

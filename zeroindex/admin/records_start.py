@@ -19,6 +19,7 @@ from ..services import records_start_set
 class RecordsStartAdmin(ScopedModelAdmin):
     gate = records_starts_for
     form = RecordsStartForm
+    fields = ["estate", "month"]
     list_display = ["estate_name", "community_name", "month_display"]
     list_display_links = ["estate_name"]
     list_select_related = ["estate__community"]

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from meetings.tests.conftest import browser, department, new_appeal  # noqa: F401 - fixtures
+from meetings.tests.conftest import department, new_appeal  # noqa: F401 - fixtures
 from zeroindex.services import incident_dismiss, incident_record, incident_verify, records_start_set
 
 
@@ -78,3 +78,12 @@ def new_incident(world):
         return incident_record(**fields)
 
     return make
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium through Playwright (see meetings/tests/browser.py)."""
+    from meetings.tests.browser import launched_chromium
+
+    with launched_chromium() as chromium:
+        yield chromium

@@ -18,8 +18,18 @@ def migrate(targets):
     made in between fit today's tables)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "meetings"]
-    executor.migrate(targets + others)
+    graph = executor.loader.graph
+    # An app with a migration that needs a later meetings migration (zeroindex) is unapplied
+    # meanwhile: Django cannot migrate one app back and another forward in one plan.
+    kept = {key for target in targets for key in graph.forwards_plan(target)}
+    later = {
+        key[0]
+        for key, node in graph.node_map.items()
+        if key[0] != "meetings"
+        and any(p.key[0] == "meetings" and p.key not in kept for p in node.parents)
+    }
+    others = [node for node in graph.leaf_nodes() if node[0] != "meetings" and node[0] not in later]
+    executor.migrate(targets + others + [(app, None) for app in sorted(later)])
     return executor.loader.project_state(targets + others).apps
 
 

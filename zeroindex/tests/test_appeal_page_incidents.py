@@ -32,8 +32,9 @@ def test_the_appeal_page_lists_its_incidents_and_links_them(
     assert f"/admin/zeroindex/incident/add/?appeal={appeal.pk}" in html
 
 
-def test_the_link_is_offered_only_to_who_may_record(client, world, new_appeal):
+def test_the_link_is_offered_only_to_who_may_record(client, world, new_appeal, new_incident):
     appeal = new_appeal()
+    new_incident(appeal=appeal)  # the section shows, for everyone who reads the appeal
     link = f"/admin/zeroindex/incident/add/?appeal={appeal.pk}"
     for user in (world.staff_a, world.secretary_a1):
         client.force_login(user)
@@ -41,6 +42,7 @@ def test_the_link_is_offered_only_to_who_may_record(client, world, new_appeal):
     client.force_login(world.town_user)  # reads the appeal, records nothing
     html = client.get(page_of(appeal)).content.decode()
     assert link not in html and 'id="record-incident"' not in html
+    assert 'class="appeal-incidents"' in html
 
 
 def test_the_page_with_one_or_ten_incidents_runs_the_same_queries(

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from zeroindex import urls as zeroindex_urls
+
 from . import views
 
 admin.site.site_header = _("Three Fives community governance")
@@ -20,6 +22,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("appeals/", include("meetings.urls")),
+    path("scoreboard/", include("zeroindex.urls")),
+    # the committee's and staff's pages (issue 11 adds its own beside the five zeros)
+    path("dashboard/", include([path("zeros/", include(zeroindex_urls.dashboard_urlpatterns))])),
     # the language switch; it also remembers a staff user's choice (for their messages)
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -51,6 +51,12 @@ def _meeting_check(meeting, user):
     assert abs(meeting.held_at - timezone.now()) < timedelta(minutes=5)  # the page's "now"
 
 
+def _incident_check(incident, user):
+    # Recorded through incident_record: awaiting verification, by the clerk, with its event.
+    assert incident.status == "pending" and incident.recorded_by == user
+    assert incident.events.get().kind == "recorded"
+
+
 STAFF = ("superuser", "staff_a", "secretary_a1")
 ADD_PAGES: dict[str, AddPage] = {
     "branches.town": AddPage(("superuser",), lambda w: {"name": "新镇"}),
@@ -91,6 +97,20 @@ ADD_PAGES: dict[str, AddPage] = {
         check=_meeting_check,
     ),
     "meetings.appealcategory": AddPage(("superuser",), lambda w: {"name": "噪音扰民"}),
+    "zeroindex.incident": AddPage(
+        STAFF,
+        lambda w: {
+            "estate": w.a_estate.pk,
+            "category": "pollution",
+            "occurred_at_0": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            "occurred_at_1": "21:30",
+            "description": "小区东门烧烤油烟扰民。",
+        },
+        check=_incident_check,
+    ),
+    "zeroindex.recordsstart": AddPage(
+        ("superuser", "staff_a"), lambda w: {"estate": w.a_estate.pk, "month": "2025-01-01"}
+    ),
     "meetings.department": AddPage(
         ("superuser",), lambda w: {"name": "县城管局", "level": "county"}
     ),

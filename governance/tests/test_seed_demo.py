@@ -191,3 +191,33 @@ def test_a_refused_run_says_why_on_stderr_and_exits_non_zero(tmp_path):
     assert "DEBUG is off" in result.stderr and "--i-know-this-is-not-production" in result.stderr
     assert "Demo users" not in result.stdout
     assert not (tmp_path / "db.sqlite3").exists()  # refused before touching the database
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_the_five_zeros_boards_something_to_show():
+    from django.utils import timezone
+
+    from zeroindex.models import Incident, IncidentEvent, RecordsStart
+
+    call_command("seed_demo")
+    counts = (Incident.objects.count(), IncidentEvent.objects.count(), RecordsStart.objects.count())
+    call_command("seed_demo")
+    assert (
+        Incident.objects.count(),
+        IncidentEvent.objects.count(),
+        RecordsStart.objects.count(),
+    ) == counts  # a second run adds nothing
+    this_year = timezone.localdate().year
+    starts = dict(RecordsStart.objects.values_list("estate__name", "month"))
+    assert len(set(starts.values())) == 3  # unknown months differ by estate
+    assert min(starts.values()).year == this_year - 1
+    assert max(starts.values()).year == this_year
+    verified = Incident.objects.filter(status="verified")
+    # one estate five-zero for the whole of last year, one not
+    assert not verified.filter(estate__name="新城景苑").exists()
+    assert verified.filter(estate__name="新都城", occurred_at__year=this_year - 1).exists()
+    assert Incident.objects.filter(status="pending").exists()
+    assert Incident.objects.filter(status="dismissed").exclude(dismissal_reason="").exists()
+    assert Incident.objects.filter(appeal__isnull=False, source="appeal").exists()
+    assert Incident.objects.filter(building__isnull=False).exists()
+    assert len(set(verified.values_list("category", flat=True))) == 5

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.phones import MAINLAND_MOBILE, normalize_mobile
-from branches.scope import VIEW, may
+from branches.scope import ADD, VIEW, may
 from branches.scoped_admin import ScopedModelAdmin
 
 from .. import services
@@ -285,6 +285,10 @@ class AppealAdmin(ScopedModelAdmin):
             "duplicates": appeal.duplicates.all(),
             "repeats": appeal.repeats.all(),
             "return_visits": appeal.return_visits.select_related("by"),
+            # The Five Zeros' incidents of this appeal, through the reverse relation: meetings
+            # imports nothing of zeroindex (DESIGN.md), so the model comes from the relation.
+            "incidents": appeal.incidents.all(),
+            "may_record_incident": may(request.user, ADD, Appeal.incidents.rel.related_model),
             # Some moves are open to this appeal, at a meeting: say where they are made.
             "meeting_bound": any(r is not None and r.needs_meeting for r in open_now.values()),
             "show_save": False,

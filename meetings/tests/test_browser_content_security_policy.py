@@ -8,7 +8,8 @@ What a user would notice if this test fails:
    blocked, so a button does nothing or the page looks broken. Checked on the resident's
    pages (home, the form, the form sent back with an error and a kept photo, the page after
    filing, the tracking page with its "withdraw" question, the look-up page, the "too large"
-   page with its Back button), on the staff pages (log-in, the lockout page, the work queue,
+   page with its Back button, the Five Zeros scoreboard and an estate's drill-down), on the
+   staff pages (log-in, the lockout page, the work queue, the Five Zeros dashboard,
    the appeals list, an appeal with its action forms and photo, the meetings list and a
    meeting, the inbox, the communities, the poster with its QR code and Print button, the
    admin in English), each in the page's own language.
@@ -156,6 +157,10 @@ def test_resident_pages_load_without_a_violation_and_their_buttons_work(
     assert Appeal.objects.get().status != "closed"
 
     w.open(f"{base}/appeals/track/", "lookup")
+    # the Five Zeros scoreboard, a year of it, and an estate's drill-down
+    w.open(f"{base}/scoreboard/", "scoreboard")
+    w.open(f"{base}/scoreboard/?period=2025", "scoreboard-year")
+    w.open(f"{base}/scoreboard/estates/{world.a_estate.pk}/", "scoreboard-estate")
 
     # a request too large gets its page; its "Go back" goes back to the form
     settings.APPEAL_MAX_REQUEST_BYTES = 1000
@@ -248,6 +253,36 @@ def test_staff_pages_load_without_a_violation(
     w.settled("survey-import-preview")
     w.open(f"{base}/admin/zeroindex/surveytask/", "survey-tasks")
     w.open(f"{base}/admin/zeroindex/surveytask/{task.pk}/change/", "survey-task")
+
+    # the Five Zeros' registry: its list's card labels, the add page from an appeal (a date
+    # picker, an autocomplete), an incident's page with its actions, a records start
+    from zeroindex.services import incident_record
+
+    incident = incident_record(
+        estate=world.a_estate,
+        category="pollution",
+        occurred_at=appeal.created_at,
+        description="油烟直排",
+        by=world.staff_a,
+    )
+    w.open(f"{base}/admin/zeroindex/incident/", "incidents")
+    label = w.page.evaluate(
+        "getComputedStyle(document.getElementById('result_list'))"
+        ".getPropertyValue('--label-source')"
+    )
+    assert label.strip(), "the incidents list's labels (an inline style with a nonce) were blocked"
+    w.open(f"{base}/admin/zeroindex/incident/add/?appeal={appeal.pk}", "incident-add")
+    w.page.locator(".select2-selection").first.click()
+    expect(w.page.locator(".select2-results")).to_be_visible()
+    w.settled("incident-add-widgets")
+    w.open(f"{base}/admin/zeroindex/incident/{incident.pk}/change/", "incident")
+    w.page.locator("#action-dismiss summary").click()
+    w.settled("incident-actions-open")
+    w.open(f"{base}/admin/zeroindex/recordsstart/add/", "records-start-add")
+
+    # the Five Zeros dashboard and an estate's drill-down
+    w.open(f"{base}/dashboard/zeros/", "zero-dashboard")
+    w.open(f"{base}/dashboard/zeros/estates/{world.a_estate.pk}/", "zero-dashboard-estate")
 
     w.open(f"{base}/appeals/posters/estate/{world.a_estate.pk}/", "poster")
     expect(w.page.locator(".qr svg")).to_be_visible()

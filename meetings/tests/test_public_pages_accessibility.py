@@ -11,7 +11,8 @@ with the page, the rule, the elements and axe's advice.
 
 Pages: home; the form, sent empty, sent with a bad phone number; the page after filing; the
 tracking look-up and its "no such code" (404); a tracking page, and one of a solved appeal
-with the resident's answer form, sent empty; a page that does not exist (404); a request the
+with the resident's answer form, sent empty; the Five Zeros scoreboard (a month, a year)
+and an estate's drill-down; a page that does not exist (404); a request the
 site cannot read (400); the "please wait" page (429). Screenshots go to /tmp/browser-shots/.
 
 Needs Debian's browser at /usr/bin/chromium (Playwright drives it; nothing is downloaded).
@@ -48,6 +49,36 @@ TOO_MANY_FIELDS = """() => {
   document.body.appendChild(form);
   form.submit();
 }"""
+
+
+def _this_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def _five_zeros_marks(world) -> None:
+    """A's first estate keeps records from last year and has a verified incident this month
+    (not zero); its second none (zero); B's estate keeps no records (unknown)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from zeroindex.models import RecordsStart
+    from zeroindex.services import incident_record, incident_verify, records_start_set
+
+    if RecordsStart.objects.exists():
+        return
+    for estate in (world.a_estate, world.a_estate2):
+        records_start_set(estate=estate, month=date(_this_year() - 1, 1, 1))
+    made = incident_record(
+        estate=world.a_estate,
+        building=world.a_building,
+        category="pollution",
+        occurred_at=timezone.now(),
+        description="楼道堆放杂物",
+    )
+    incident_verify(incident=made)
 
 
 def select_template_or_none(name: str):
@@ -165,6 +196,15 @@ def test_public_pages_pass_axe(live_server, world, browser, appeal_in, settings,
     )
     page.click("#return-visit button[type=submit]")
     checker.check("answer form sent empty")
+
+    # The Five Zeros scoreboard (a month, a year) and an estate's drill-down, with a zero,
+    # a not-zero and an unknown mark on them.
+    _five_zeros_marks(world)
+    checker.check("scoreboard", 200, page.goto(f"{url}/scoreboard/"))
+    checker.check("scoreboard year", 200, page.goto(f"{url}/scoreboard/?period={_this_year()}"))
+    checker.check(
+        "scoreboard estate", 200, page.goto(f"{url}/scoreboard/estates/{world.a_estate.pk}/")
+    )
 
     # Without a templates/404.html of the site's (another part of issue 8 writes it) Django
     # serves its own page, in English whatever the language: its language is then not ours.

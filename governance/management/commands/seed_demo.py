@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from branches.demo import DEMO_PASSWORD, USERS, seed_branches_demo
 from meetings.demo import seed_meetings_demo
-from zeroindex.demo import seed_survey_demo
+from zeroindex.demo import seed_incidents_demo, seed_survey_demo
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 
@@ -51,6 +51,13 @@ class Command(BaseCommand):
             "Survey {round}: {suggestions} suggestions, {tasks} tasks ({done} done, "
             "{in_progress} in progress, {dropped} dropped, {overdue} overdue), "
             "completion {percent}%.".format(**survey)
+        )
+        zeros = seed_incidents_demo()
+        self.stdout.write(
+            "Five Zeros: records start in {starts} estates; {incidents} incidents "
+            "({verified} verified, {pending} awaiting verification, {dismissed} dismissed).".format(
+                **zeros
+            )
         )
         names = ", ".join(username for username, _role, _name in USERS)
         self.stdout.write(

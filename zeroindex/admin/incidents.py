@@ -1,0 +1,367 @@
+"""The incident registry: the list (the Five Zeros board's counts link to it, filtered), the
+add page (incident_record; prefilled from an appeal with ?appeal=<id>) and each incident's
+page, read-only, with its history and the judgements open to the user (incident_verify,
+incident_dismiss). Records are never edited or deleted: a wrong one is dismissed with its
+reason and recorded again."""
+
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from branches.scope import staff_scope
+from branches.scoped_admin import ScopedModelAdmin
+from meetings.admin.appeals import CappedCountPaginator
+from meetings.moves import MoveRefused
+from meetings.scope import appeals_for
+
+from ..forms import CORRECTION_HELP, DismissForm, IncidentForm, VerifyForm
+from ..models import Incident, IncidentSource, IncidentStatus
+from ..queries import Period
+from ..scope import incidents_for
+from ..services import incident_dismiss, incident_record, incident_verify, may_verify
+
+
+class PeriodFilter(admin.SimpleListFilter):
+    """?period=2026-11 (a month) or ?period=2026 (a year), in local time: what the board's
+    counts link to."""
+
+    title = gettext_lazy("period")
+    parameter_name = "period"
+
+    def lookups(self, request, model_admin):
+        month = Period.current()
+        return [
+            (month.param(), _("this month")),
+            (month.previous().param(), _("last month")),
+            (str(month.year), _("this year")),
+            (str(month.year - 1), _("last year")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        period = Period.parse(self.value())
+        return queryset.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
+
+
+def incident_status_badge(incident) -> str:
+    """Colour per status in staff.css (no inline style: the Content-Security-Policy)."""
+    return format_html(
+        '<span class="status-badge incident-{}">{}</span>',
+        incident.status,
+        incident.get_status_display(),
+    )
+
+
+def _person(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass(frozen=True)
+class Judgement:
+    form: type[VerifyForm]
+    label: str
+    confirm: str  # asked before the form is sent ("" asks nothing)
+
+    def run(self, name, *, incident, by, data):
+        if name == "verify":
+            return incident_verify(incident=incident, by=by)
+        return incident_dismiss(incident=incident, by=by, reason=data["reason"])
+
+
+JUDGEMENTS = {
+    "verify": Judgement(
+        VerifyForm,
+        gettext_lazy("Verify"),
+        gettext_lazy(
+            "Verify this incident? From then on it counts against the estate's zero in its "
+            "category."
+        ),
+    ),
+    "dismiss": Judgement(DismissForm, gettext_lazy("Dismiss"), ""),
+}
+
+
+@admin.register(Incident)
+class IncidentAdmin(ScopedModelAdmin):
+    gate = incidents_for
+    form = IncidentForm
+    change_form_template = "admin/zeroindex/incident/change_form.html"
+    list_display = [
+        "occurred_local",
+        "estate_name",
+        "building_name",
+        "category",
+        "status_display",
+        "source",
+        "appeal_link",
+        "recorded_by_name",
+    ]
+    list_filter = ["status", "category", "source", PeriodFilter, "estate", "building"]
+    list_select_related = ["estate", "building", "appeal", "recorded_by"]
+    list_per_page = 50
+    list_max_show_all = 0
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    search_fields = ["description"]
+    search_help_text = gettext_lazy("Words of the description.")
+    autocomplete_fields = ["building"]
+    actions = ["verify_selected"]
+
+    # --- the list --------------------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("occurred at"), ordering="occurred_at")
+    def occurred_local(self, incident):
+        return timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=gettext_lazy("estate"))
+    def estate_name(self, incident):
+        return incident.estate.name
+
+    @admin.display(description=gettext_lazy("building"))
+    def building_name(self, incident):
+        return incident.building.name if incident.building else "—"
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_display(self, incident):
+        return incident_status_badge(incident)
+
+    @admin.display(description=gettext_lazy("linked appeal"))
+    def appeal_link(self, incident):
+        if incident.appeal is None:
+            return "—"
+        url = reverse("admin:meetings_appeal_change", args=[incident.appeal_id])
+        return format_html(
+            '<a href="{}" class="font-monospace">{}</a>', url, incident.appeal.display_code
+        )
+
+    @admin.display(description=gettext_lazy("recorded by"))
+    def recorded_by_name(self, incident):
+        return _person(incident.recorded_by)
+
+    @admin.display(description=gettext_lazy("verified by"))
+    def verified_by_name(self, incident):
+        return _person(incident.verified_by)
+
+    @admin.display(description=gettext_lazy("dismissed by"))
+    def dismissed_by_name(self, incident):
+        return _person(incident.dismissed_by)
+
+    def has_verify_permission(self, request):
+        return may_verify(request.user)
+
+    @admin.action(description=gettext_lazy("Verify the selected incidents"), permissions=["verify"])
+    def verify_selected(self, request, queryset):
+        verified, refused = 0, []
+        for incident in queryset.select_related("estate"):
+            try:
+                incident_verify(incident=incident, by=request.user)
+            except MoveRefused as refusal:
+                refused.append(f"{incident}: {refusal.message}")
+            else:
+                verified += 1
+        if verified:
+            messages.success(request, _("Incidents verified: %(count)d.") % {"count": verified})
+        if refused:
+            messages.warning(
+                request,
+                _("Not verified (%(count)d): %(list)s")
+                % {"count": len(refused), "list": "; ".join(refused)},
+            )
+
+    # --- the add page ------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": IncidentForm.Meta.fields})]
+        # who recorded it, and who judged it, if anyone has yet
+        judged = {
+            IncidentStatus.VERIFIED: ["verified_by_name", "verified_at"],
+            IncidentStatus.DISMISSED: ["dismissed_by_name", "dismissed_at", "dismissal_reason"],
+        }.get(obj.status, [])
+        what, _who = self.PAGE_FIELDSETS
+        return [what, (_who[0], {"fields": ["recorded_by_name", "recorded_at", *judged]})]
+
+    PAGE_FIELDSETS = [
+        (
+            None,
+            {
+                "fields": [
+                    "status_display",
+                    "category",
+                    "estate",
+                    "building",
+                    "occurred_local",
+                    "source",
+                    "appeal_link",
+                    "description",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Recording and verification"),
+            {
+                "fields": [
+                    "recorded_by_name",
+                    "recorded_at",
+                    "verified_by_name",
+                    "verified_at",
+                    "dismissed_by_name",
+                    "dismissed_at",
+                    "dismissal_reason",
+                ]
+            },
+        ),
+    ]
+    READ_ONLY = [name for _title, group in PAGE_FIELDSETS for name in group["fields"]]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.READ_ONLY
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # No "add / change / delete the estate" buttons beside an incident's estate or building.
+        if isinstance(getattr(field, "widget", None), RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # the user's scope for the appeal look-up; a refusal of this input, shown on the form
+        return type(
+            form.__name__,
+            (form,),
+            {"user": request.user, "refused": getattr(request, "_incident_refused", None)},
+        )
+
+    def get_changeform_initial_data(self, request):
+        """?appeal=<id>: record an incident from an appeal in one step."""
+        scope = staff_scope(request.user)
+        initial = {"estate": scope.estate_id} if scope and scope.estate_id else {}  # a secretary's
+        appeal_id = request.GET.get("appeal", "")
+        if appeal_id:
+            appeal = (
+                appeals_for(request.user).filter(pk=appeal_id).first()
+                if appeal_id.isdigit() and len(appeal_id) < 19
+                else None
+            )
+            if appeal is None:
+                messages.warning(request, _("No appeal you can see has this number."))
+                return initial
+            initial.update(
+                estate=appeal.estate_id,
+                building=appeal.building_id,
+                source=IncidentSource.APPEAL,
+                occurred_at=timezone.localtime(appeal.created_at).replace(microsecond=0),
+                description=appeal.title,
+                appeal_code=appeal.display_code,
+            )
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if change:  # an incident's page changes nothing through the form: only its moves
+            return
+        created = incident_record(**form.service_arguments(), by=request.user)
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except MoveRefused as refusal:
+            # The form checks what the service checks; should the service still refuse
+            # (the scope changed meanwhile), the page comes back with what was typed.
+            if request.method != "POST" or hasattr(request, "_incident_refused"):
+                raise
+            request._incident_refused = refusal
+            return super().add_view(request, form_url, extra_context)
+
+    # --- the incident page -------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only: the judgements check their own permission (the services)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records, for superusers too
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/act/<str:action>/",
+                self.admin_site.admin_view(self.act_view),
+                name="zeroindex_incident_act",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["correction_help"] = CORRECTION_HELP
+        if object_id:
+            incident = self.get_object(request, object_id)
+            if incident is not None:
+                extra_context.update(
+                    self._page_context(request, incident, extra_context.get("bound_action"))
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _page_context(self, request, incident, bound=None):
+        pending = incident.status == IncidentStatus.PENDING and may_verify(request.user)
+        actions = []
+        for name, judgement in JUDGEMENTS.items():
+            mine = bound is not None and bound.prefix == name
+            if not (pending or mine):
+                continue
+            form = bound if mine else judgement.form(prefix=name, incident=incident)
+            actions.append(
+                {
+                    "name": name,
+                    "label": judgement.label,
+                    "confirm": judgement.confirm,
+                    "form": form,
+                    "open": mine,
+                }
+            )
+        return {
+            "incident": incident,
+            "incident_events": incident.events.select_related("actor"),
+            "incident_actions": actions,
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+
+    def act_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        incident = self.get_object(request, object_id)
+        if incident is None or action not in JUDGEMENTS:
+            raise Http404
+        judgement = JUDGEMENTS[action]
+        form = judgement.form(request.POST, prefix=action, incident=incident, user=request.user)
+        if not form.is_valid():
+            messages.error(
+                request,
+                _("%(action)s: please correct what is marked.") % {"action": judgement.label},
+            )
+            return self.change_page_again(request, incident, {"bound_action": form})
+        try:
+            judgement.run(action, incident=incident, by=request.user, data=form.cleaned_data)
+        except MoveRefused as refusal:
+            messages.error(request, refusal.message)
+            incident.refresh_from_db()
+            return self.change_page_again(request, incident, {"bound_action": form})
+        messages.success(request, _("%(action)s: done.") % {"action": judgement.label})
+        return redirect(reverse("admin:zeroindex_incident_change", args=[incident.pk]))

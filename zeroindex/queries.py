@@ -492,19 +492,24 @@ def rollups(*, period: Period, estates: QuerySet[Estate]) -> list[Rollup]:
 # --- rankings ---------------------------------------------------------------------------------
 
 
-def _ranked(places: list[tuple[Estate | Community, int, int, int]]) -> list[Ranked]:
+def _ranked(places: list[tuple[Estate | Community, int, int, int, bool]]) -> list[Ranked]:
     """Competition ranking (1, 1, 3): most five-zero months, then the longest current streak,
-    then the fewest incidents; equal on all three share a rank (listed by name). Sorting here
-    is over the places (estates of a community, communities of a town), never incidents."""
-    places = sorted(places, key=lambda p: (-p[1], -p[2], p[3], p[0].name, p[0].pk))
+    then the fewest incidents; equal on all three share a rank (listed by name). A place
+    with no known month in the year (last tuple item False) ranks after every known one:
+    its "no incident" is no record at all. Sorting here is over the places (estates of a
+    community, communities of a town), never incidents."""
+    places = sorted(places, key=lambda p: (not p[4], -p[1], -p[2], p[3], p[0].name, p[0].pk))
     ranked: list[Ranked] = []
-    for position, (place, months, streak, incidents) in enumerate(places, start=1):
+    previous_known = None
+    for position, (place, months, streak, incidents, known) in enumerate(places, start=1):
         previous = ranked[-1] if ranked else None
-        same = previous and (previous.five_zero_months, previous.streak, previous.incidents) == (
-            months,
-            streak,
-            incidents,
+        same = (
+            previous is not None
+            and previous_known == known
+            and (previous.five_zero_months, previous.streak, previous.incidents)
+            == (months, streak, incidents)
         )
+        previous_known = known
         ranked.append(
             Ranked(
                 rank=previous.rank if same else position,
@@ -528,7 +533,10 @@ def estate_ranking(*, year: int, community: Community) -> list[Ranked]:
     places = []
     for row in rows:
         grid = _grid_row(row.estate, monthly.get(row.estate.pk, {}), year, this_month)
-        places.append((row.estate, grid.five_zero_months, row.status.streak, row.status.total))
+        known = any(c.mark not in (Mark.UNKNOWN, Mark.FUTURE) for c in grid.cells)
+        places.append(
+            (row.estate, grid.five_zero_months, row.status.streak, row.status.total, known)
+        )
     return _ranked(places)
 
 
@@ -576,7 +584,12 @@ def community_ranking(*, year: int, town: Town) -> list[Ranked]:
                 months += 1
         streak = _community_streak(rows_of, lasts, anchor)
         incidents = sum(r.status.total for r in rows_of)
-        places.append((community, months, streak, incidents))
+        last_begun = min(period.months[-1], this_month)
+        known = any(
+            r.status.records_start is not None and r.status.records_start <= last_begun
+            for r in rows_of
+        )
+        places.append((community, months, streak, incidents, known))
     return _ranked(places)
 
 

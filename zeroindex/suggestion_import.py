@@ -159,7 +159,8 @@ def _rows_to_text(rows: list[list[str]]) -> str:
     lines = []
     for row in rows:
         if len(row) == 1:
-            lines.append(row[0])
+            # the text alone; a "|" in it is the resident's, so the columns are said empty
+            lines.append(f" |  | {row[0]}" if "|" in row[0] else row[0])
         else:
             # columns: category, building, text (two columns: category, text)
             category, building, text = (row[0], "", row[1]) if len(row) == 2 else row[:3]

@@ -60,3 +60,27 @@ def test_the_secretary_reads_its_estates_start(client, world):
     client.post(f"{STARTS}{start.pk}/change/", {"month": "2024-01"})
     start.refresh_from_db()
     assert start.month == date(2025, 1, 1)
+
+
+def test_another_communitys_staff_find_no_start_and_cannot_set_one(client, world):
+    start = records_start_set(estate=world.a_estate, month=date(2025, 1, 1))
+    client.force_login(world.staff_b)
+    assert list(client.get(STARTS).context["cl"].result_list) == []
+    page = client.get(f"{STARTS}{start.pk}/change/")
+    assert page.status_code == 404 or (page.status_code == 302 and "/admin/" in page.url)
+    client.post(f"{STARTS}{start.pk}/change/", {"month": "2024-01"})
+    client.post(f"{STARTS}add/", {"estate": world.a_estate2.pk, "month": "2024-01"})
+    start.refresh_from_db()
+    assert start.month == date(2025, 1, 1)
+    assert not RecordsStart.objects.filter(estate=world.a_estate2).exists()
+
+
+def test_the_town_committee_reads_every_start_and_changes_none(client, world):
+    start = records_start_set(estate=world.a_estate, month=date(2025, 1, 1))
+    client.force_login(world.town_user)
+    assert list(client.get(STARTS).context["cl"].result_list) == [start]
+    client.post(f"{STARTS}{start.pk}/change/", {"month": "2024-01"})
+    client.post(f"{STARTS}add/", {"estate": world.b_estate.pk, "month": "2024-01"})
+    start.refresh_from_db()
+    assert start.month == date(2025, 1, 1)
+    assert RecordsStart.objects.count() == 1

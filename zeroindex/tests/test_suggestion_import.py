@@ -173,3 +173,17 @@ def test_a_bad_file_keeps_what_was_typed_elsewhere_on_the_page(client, page):
     response = preview(client, page, "", file=SimpleUploadedFile("x.xlsx", b"nope"))
     assert response.context["form"]["text"].value() == ""
     assert "not a valid XLSX file" in response.content.decode()
+
+
+def test_a_one_column_file_keeps_a_bar_inside_a_suggestion(client, page, db):
+    # A sheet with the text alone: a "|" in a resident's words is part of them, not a column
+    # separator (the lines the file becomes must say so).
+    data = "建议\n电梯经常停运|希望尽快维修\n小区路灯太暗\n".encode()
+    response = preview(client, page, file=SimpleUploadedFile("建议.csv", data, "text/csv"))
+    rows = response.context["preview"].rows
+    assert [(r.text, r.category, r.errors) for r in rows] == [
+        ("电梯经常停运|希望尽快维修", None, []),
+        ("小区路灯太暗", None, []),
+    ]
+    client.post(page, {"confirmed_text": confirmed_text(response), "_confirm": "1"})
+    assert Suggestion.objects.filter(text="电梯经常停运|希望尽快维修").exists()

@@ -106,3 +106,33 @@ def test_a_community_month_counts_only_its_estates_whose_records_are_known(
     (a, b) = table(community_ranking(year=2025, town=world.town))
     assert a == (1, "光达社区", 12, 12, 0)
     assert b == (2, "金星社区", 0, 0, 0)  # no estate known: never five-zero
+
+
+def test_an_estate_without_records_ranks_after_one_with_incidents_in_every_month(
+    world, now, records_from, incident
+):
+    # a_estate is known all year but broke a zero every month (0 months, 0 streak, 12
+    # incidents); a_estate2's records never started: nothing about it is known, so its
+    # "0 incidents" is no merit and it must not rank first.
+    records_from(world.a_estate, 2025, 1)
+    for month in range(1, 13):
+        incident(world.a_estate, "pollution", local(2025, month, 2, 9, 0))
+
+    assert table(estate_ranking(year=2025, community=world.a)) == [
+        (1, "新都城", 0, 0, 12),
+        (2, "新城景苑", 0, 0, 0),
+    ]
+
+
+def test_a_community_with_no_estate_known_ranks_after_one_with_incidents(
+    world, now, records_from, incident
+):
+    records_from(world.a_estate, 2025, 1)
+    records_from(world.a_estate2, 2025, 1)
+    for month in range(1, 13):
+        incident(world.a_estate, "pollution", local(2025, month, 2, 9, 0))
+
+    assert table(community_ranking(year=2025, town=world.town)) == [
+        (1, "光达社区", 0, 0, 12),
+        (2, "金星社区", 0, 0, 0),
+    ]

@@ -876,4 +876,7 @@ ZH = {
     "Enter a year and a month, such as 2025-01.": "请输入年份和月份，如 2025-01。",
     "The first month whose incidents are all recorded; earlier months show as unknown.": "自该月起的事件均已完整登记；此前的月份显示为“未知”。",
     "Records cannot start in a future month (%(month)s).": "记录起始月不能是将来的月份（%(month)s）。",
+    "five-zero records": "五零记录",
+    "since the records start": "记录起始月以来",
+    "before the records start": "记录起始月之前",
 }

@@ -287,6 +287,7 @@ def _counted(period: Period, estate_id: int, building_id: int | None = None) -> 
             "category__exact": category,
             "status__exact": IncidentStatus.VERIFIED,
             "period": period.param(),
+            "records": "known",  # the board counts nothing before the records start
         }
         if building_id is not None:
             params["building__id__exact"] = building_id

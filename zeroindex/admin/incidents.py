@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.db.models import F, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -50,6 +51,26 @@ class PeriodFilter(admin.SimpleListFilter):
             return queryset
         period = Period.parse(self.value())
         return queryset.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
+
+
+class RecordsFilter(admin.SimpleListFilter):
+    """?records=known: only incidents on or after their estate's records start (what the
+    boards count); ?records=before: those before it, or of an estate without a start."""
+
+    title = gettext_lazy("five-zero records")
+    parameter_name = "records"
+
+    def lookups(self, request, model_admin):
+        return [("known", _("since the records start")), ("before", _("before the records start"))]
+
+    def queryset(self, request, queryset):
+        # __date is the local date (TIME_ZONE), as the boards' months are.
+        known = Q(occurred_at__date__gte=F("estate__zero_records__month"))
+        if self.value() == "known":
+            return queryset.filter(known)
+        if self.value() == "before":
+            return queryset.exclude(known)
+        return queryset
 
 
 def incident_status_badge(incident) -> str:
@@ -107,7 +128,15 @@ class IncidentAdmin(ScopedModelAdmin):
         "appeal_link",
         "recorded_by_name",
     ]
-    list_filter = ["status", "category", "source", PeriodFilter, "estate", "building"]
+    list_filter = [
+        "status",
+        "category",
+        "source",
+        PeriodFilter,
+        RecordsFilter,
+        "estate",
+        "building",
+    ]
     list_select_related = ["estate", "building", "appeal", "recorded_by"]
     list_per_page = 50
     list_max_show_all = 0

@@ -121,3 +121,19 @@ def test_the_pending_count_opens_the_incidents_awaiting_verification(client, zer
 def test_the_staff_home_links_to_the_dashboard(client, zeros):
     client.force_login(zeros.staff_a)
     assert 'href="/dashboard/zeros/"' in client.get("/admin/").content.decode()
+
+
+def test_a_count_of_a_partly_known_year_opens_only_the_incidents_it_counts(
+    client, world, clock, records_from, incident
+):
+    """The board counts the months after the records start; its link must not list the
+    verified incidents from before it too."""
+    clock(2026, 3, 15)
+    records_from(world.a_estate, 2025, 7)
+    incident(world.a_estate, "pollution", local(2025, 3, 2, 10, 0))  # before the records
+    incident(world.a_estate, "pollution", local(2025, 6, 30, 23, 30))  # the last day before
+    incident(world.a_estate, "pollution", local(2025, 7, 1, 0, 10))  # the first day
+    page = names_on(client, world.staff_a, "/dashboard/zeros/?period=2025")
+    cell = marks(page, f"estate-{world.a_estate.pk}")["pollution"]
+    assert cell.count == 1
+    assert client.get(cell.url).context["cl"].result_count == 1

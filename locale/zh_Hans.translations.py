@@ -879,4 +879,9 @@ ZH = {
     "five-zero records": "五零记录",
     "since the records start": "记录起始月以来",
     "before the records start": "记录起始月之前",
+    "was": "原为",
+    "set to": "改为",
+    "records start change": "记录起始月变更",
+    "records start changes": "记录起始月变更",
+    "history": "变更记录",
 }

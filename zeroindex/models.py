@@ -217,6 +217,37 @@ class RecordsStart(models.Model):
         super().save(*args, **kwargs)
 
 
+class RecordsStartChange(models.Model):
+    """Each setting of an estate's records start, from which month to which, by whom: a change
+    re-labels past months as known or unknown, so it leaves a trace."""
+
+    estate = models.ForeignKey(
+        Estate,
+        on_delete=models.CASCADE,
+        related_name="zero_records_changes",
+        verbose_name=_("estate"),
+    )
+    from_month = models.DateField(_("was"), null=True, blank=True)
+    to_month = models.DateField(_("set to"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("records start change")
+        verbose_name_plural = _("records start changes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.estate_id}: {self.from_month} → {self.to_month}"
+
+
 # --- the survey and its task list ---------------------------------------------------------
 
 

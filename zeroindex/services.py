@@ -29,6 +29,7 @@ from .models import (
     IncidentSource,
     IncidentStatus,
     RecordsStart,
+    RecordsStartChange,
     Suggestion,
     SurveyRound,
     SurveyTask,
@@ -192,8 +193,14 @@ def records_start_set(*, estate: Estate, month: date, by=None) -> RecordsStart:
     first = month.replace(day=1)
     if first > timezone.localdate():
         raise MoveRefused(_("Records cannot start in a future month."), Refusal.INVALID)
+    before = RecordsStart.objects.select_for_update().filter(estate=estate).first()
+    if before is not None and before.month == first:
+        return before  # nothing changes, nothing to record
     start, _created = RecordsStart.objects.update_or_create(
         estate=estate, defaults={"month": first}
+    )
+    RecordsStartChange.objects.create(
+        estate=estate, from_month=before.month if before else None, to_month=first, actor=by
     )
     return start
 

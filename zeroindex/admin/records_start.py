@@ -3,6 +3,9 @@ are unknown, never zero). Set through records_start_set; community staff set it,
 secretary reads it (branches.scope.ROLE_ACTIONS)."""
 
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from branches.scope import estates_for
@@ -41,7 +44,27 @@ class RecordsStartAdmin(ScopedModelAdmin):
         return start.month.strftime("%Y-%m")
 
     def get_readonly_fields(self, request, obj=None):
-        return ["estate"] if obj is not None else []
+        return ["estate", "changes"] if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return ["estate", "month", "changes"] if obj is not None else ["estate", "month"]
+
+    @admin.display(description=gettext_lazy("history"))
+    def changes(self, start):
+        rows = start.estate.zero_records_changes.select_related("actor")
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} · {} → {} · {}",
+            (
+                (
+                    timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M"),
+                    c.from_month.strftime("%Y-%m") if c.from_month else "—",
+                    c.to_month.strftime("%Y-%m"),
+                    (c.actor.get_full_name() or c.actor.get_username()) if c.actor else "—",
+                )
+                for c in rows
+            ),
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "estate":  # an estate has one start: offer those without one

@@ -884,4 +884,5 @@ ZH = {
     "records start change": "记录起始月变更",
     "records start changes": "记录起始月变更",
     "history": "变更记录",
+    "This town has many estates: choose a community above to see its estates, their marks and the year month by month.": "本镇小区较多：请先在上方选择一个社区，查看其各小区的标记和全年逐月情况。",
 }

@@ -43,6 +43,10 @@ from .queries import (
 
 ID = re.compile(r"[0-9]{1,9}")
 
+# More estates than a phone's list can carry: the public board of the whole town then shows
+# each community's roll-up, a link to that community's board, instead of every estate.
+PUBLIC_BOARD_ESTATES = 40
+
 # The board's column headers: short enough for five columns on a 375 px phone; the legend
 # under the board gives each one's full name.
 SHORT_NAMES = {
@@ -187,14 +191,16 @@ def _grid_months(year: int, keep: dict) -> list[dict]:
     ]
 
 
-def _board_context(period: Period, places: Places, estates: QuerySet[Estate], lines) -> dict:
+def _board_context(
+    period: Period, places: Places, estates: QuerySet[Estate], lines, *, rolled=None
+) -> dict:
     keep = places.params()
     return {
         "period": period,
         "columns": board_columns(),
         "lines": lines,
-        "rollups": rollups(period=period, estates=estates),
-        "grid": year_grid(year=period.year, estates=estates),
+        "rollups": rolled if rolled is not None else rollups(period=period, estates=estates),
+        "grid": year_grid(year=period.year, estates=estates) if lines else [],
         "grid_months": _grid_months(period.year, keep),
         "links": _period_links(period, keep),
         "places": places,
@@ -242,15 +248,24 @@ def scoreboard(request):
     period = Period.parse(request.GET.get("period"))
     places = _places(request, Town.objects.all(), Community.objects.all())
     estates = places.estates(Estate.objects.all())
+    rolled = rollups(period=period, estates=estates)
+    choose_community = places.community is None and rolled[-1].estates > PUBLIC_BOARD_ESTATES
     lines = [
         _line(
             row.estate,
             row.status,
             url=reverse("scoreboard_estate", args=[row.estate.pk]) + _query(period=period.param()),
         )
-        for row in estate_board(period=period, estates=estates)
+        for row in ([] if choose_community else estate_board(period=period, estates=estates))
     ]
-    context = _board_context(period, places, estates, lines)
+    context = _board_context(period, places, estates, lines, rolled=rolled)
+    context["choose_community"] = choose_community
+    if choose_community:
+        asked = period.param() if "period" in request.GET else None
+        town = places.params()["town"]
+        for r in rolled:
+            if r.community is not None:
+                r.link = _query(period=asked, town=town, community=r.community.pk)
     return render(request, "zeroindex/scoreboard.html", context)
 
 

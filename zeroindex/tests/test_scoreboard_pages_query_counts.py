@@ -18,6 +18,7 @@ from branches.tests.factories import (
     StaffScopeFactory,
     TownFactory,
 )
+from zeroindex import views
 from zeroindex.services import incident_record, incident_verify, records_start_set
 
 from .conftest import local
@@ -76,7 +77,9 @@ def count(client, url: str) -> int:
     return len(queries)
 
 
-def test_each_page_costs_the_same_with_2_and_with_50_estates(client, town, clock):
+def test_each_page_costs_the_same_with_2_and_with_50_estates(client, town, clock, monkeypatch):
+    # the whole town's board at 50 estates too (a larger town asks for a community first)
+    monkeypatch.setattr(views, "PUBLIC_BOARD_ESTATES", 1_000)
     clock(2026, 3, 15)
     grow(town, 2)
     first = Estate.objects.order_by("pk").first().pk

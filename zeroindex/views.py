@@ -43,9 +43,23 @@ from .queries import (
 
 ID = re.compile(r"[0-9]{1,9}")
 
-# More estates than a phone's list can carry: the public board of the whole town then shows
-# each community's roll-up, a link to that community's board, instead of every estate.
+# More estates than a page's list can carry (on a phone above all): the board of the whole
+# town then shows each community's roll-up, a link to that community's board, instead of
+# every estate (the public board and the dashboard; the CSV still has them all).
 PUBLIC_BOARD_ESTATES = 40
+
+
+def _choose_community(request, period: Period, places: "Places", rolled) -> bool:
+    """Too many estates for one page: link each community's roll-up to its board."""
+    if places.community is not None or rolled[-1].estates <= PUBLIC_BOARD_ESTATES:
+        return False
+    asked = period.param() if "period" in request.GET else None
+    town = places.params()["town"]
+    for r in rolled:
+        if r.community is not None:
+            r.link = _query(period=asked, town=town, community=r.community.pk)
+    return True
+
 
 # The board's column headers: short enough for five columns on a 375 px phone; the legend
 # under the board gives each one's full name.
@@ -249,7 +263,7 @@ def scoreboard(request):
     places = _places(request, Town.objects.all(), Community.objects.all())
     estates = places.estates(Estate.objects.all())
     rolled = rollups(period=period, estates=estates)
-    choose_community = places.community is None and rolled[-1].estates > PUBLIC_BOARD_ESTATES
+    choose_community = _choose_community(request, period, places, rolled)
     lines = [
         _line(
             row.estate,
@@ -260,12 +274,6 @@ def scoreboard(request):
     ]
     context = _board_context(period, places, estates, lines, rolled=rolled)
     context["choose_community"] = choose_community
-    if choose_community:
-        asked = period.param() if "period" in request.GET else None
-        town = places.params()["town"]
-        for r in rolled:
-            if r.community is not None:
-                r.link = _query(period=asked, town=town, community=r.community.pk)
     return render(request, "zeroindex/scoreboard.html", context)
 
 
@@ -316,11 +324,16 @@ def _is_town_level(user) -> bool:
     return user.is_superuser or (scope is not None and scope.role == StaffRole.TOWN_COMMITTEE)
 
 
-def _staff_board(request) -> tuple[Period, Places, QuerySet[Estate], list[Line]]:
+def _staff_places(request) -> tuple[Period, Places, QuerySet[Estate]]:
+    """The period, places and estates the user asked for, in its scope."""
     user = request.user
     period = Period.parse(request.GET.get("period"))
     places = _places(request, towns_for(user), communities_for(user))
-    estates = places.estates(estates_for(user))
+    return period, places, places.estates(estates_for(user))
+
+
+def _staff_lines(period: Period, estates: QuerySet[Estate]) -> list[Line]:
+    """The dashboard's board: each estate's marks with its counts' links and pending count."""
     rows = estate_board(period=period, estates=estates)
     pending = dict(
         Incident.objects.filter(status=IncidentStatus.PENDING, estate__in=estates)
@@ -342,7 +355,7 @@ def _staff_board(request) -> tuple[Period, Places, QuerySet[Estate], list[Line]]
             status__exact=IncidentStatus.PENDING, estate__id__exact=row.estate.pk
         )
         lines.append(line)
-    return period, places, estates, lines
+    return lines
 
 
 def _rankings(user, period: Period, places: Places, estates: QuerySet[Estate]) -> dict:
@@ -381,8 +394,12 @@ def _with_ties(ranking: list[Ranked] | None) -> list[dict] | None:
 @require_GET
 def zero_dashboard(request):
     _staff_only(request)
-    period, places, estates, lines = _staff_board(request)
-    context = _board_context(period, places, estates, lines)
+    period, places, estates = _staff_places(request)
+    rolled = rollups(period=period, estates=estates)
+    choose_community = _choose_community(request, period, places, rolled)
+    lines = [] if choose_community else _staff_lines(period, estates)
+    context = _board_context(period, places, estates, lines, rolled=rolled)
+    context["choose_community"] = choose_community
     context.update(_rankings(request.user, period, places, estates))
     context["export"] = reverse("zero_dashboard_export") + _query(
         period=period.param(), **places.params()
@@ -423,7 +440,8 @@ def zero_dashboard_export(request):
     """One row per estate of the page: community, estate, period, each category's mark and
     count, five-zero, streak. UTF-8 with a BOM, so Excel reads the Chinese."""
     _staff_only(request)
-    period, places, estates, lines = _staff_board(request)
+    period, places, estates = _staff_places(request)
+    lines = _staff_lines(period, estates)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="five-zeros-{period.param()}.csv"'
     response.write("\ufeff")

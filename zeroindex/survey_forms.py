@@ -5,6 +5,7 @@ They only clean input; the services decide."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoped_admin import ConstraintCheckingForm
 from meetings.models import AppealCategory
 
 from .models import Suggestion
@@ -59,6 +60,17 @@ class SuggestionsPasteForm(forms.Form):
         if not has_text and not has_file and not self.errors:
             raise forms.ValidationError(_("Paste some suggestions or choose a file."))
         return data
+
+
+class SuggestionEditForm(ConstraintCheckingForm):
+    """A suggestion's page: its building must be in its survey's estate (as on import)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        building = cleaned.get("building")
+        if building is not None and building.estate_id != self.instance.round.estate_id:
+            self.add_error("building", _("This building is not in the survey's estate."))
+        return cleaned
 
 
 class SuggestionsConfirmForm(forms.Form):

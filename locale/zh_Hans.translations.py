@@ -876,4 +876,6 @@ ZH = {
     "Enter a year and a month, such as 2025-01.": "请输入年份和月份，如 2025-01。",
     "The first month whose incidents are all recorded; earlier months show as unknown.": "自该月起的事件均已完整登记；此前的月份显示为“未知”。",
     "Records cannot start in a future month (%(month)s).": "记录起始月不能是将来的月份（%(month)s）。",
+    # Five Zeros, the attack round (za)
+    "An incident cannot be dated before %(year)d.": "事件发生时间不能早于 %(year)d 年。",
 }

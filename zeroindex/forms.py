@@ -15,7 +15,7 @@ from meetings.scope import appeals_for
 from meetings.tracking import format_code, normalize_code
 
 from .models import Incident, RecordsStart
-from .services import CLOCK_SLACK
+from .services import CLOCK_SLACK, too_early, too_early_message
 
 CORRECTION_HELP = _(
     "Records are not edited: to correct one, dismiss it saying why and record it again."
@@ -94,6 +94,8 @@ class IncidentForm(RefusalAware, forms.ModelForm):
         when = self.cleaned_data.get("occurred_at")
         if when and when > timezone.now() + CLOCK_SLACK:
             raise forms.ValidationError(_("An incident cannot be in the future."))
+        if when and too_early(when):
+            raise forms.ValidationError(too_early_message())
         return when
 
     def clean_description(self):

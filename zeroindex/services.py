@@ -38,6 +38,17 @@ from .models import (
 
 # How far ahead of the server's clock an incident may be dated (clocks of phones differ).
 CLOCK_SLACK = timedelta(minutes=5)
+# The earliest year an incident may be dated: the boards' first (queries.Period.FIRST_YEAR);
+# a year-1 date would be stored before year 1 in UTC, which no page could read back.
+EARLIEST_INCIDENT_YEAR = 2000
+
+
+def too_early(occurred_at: datetime) -> bool:
+    return timezone.localtime(occurred_at).year < EARLIEST_INCIDENT_YEAR
+
+
+def too_early_message() -> str:
+    return _("An incident cannot be dated before %(year)d.") % {"year": EARLIEST_INCIDENT_YEAR}
 
 
 def _require(by, action: str, model, estate: Estate, *, out_of_scope: str) -> None:
@@ -88,6 +99,8 @@ def incident_record(
         raise MoveRefused(_("The linked appeal is of another estate."), Refusal.INVALID)
     if occurred_at > now + CLOCK_SLACK:
         raise MoveRefused(_("An incident cannot be in the future."), Refusal.INVALID)
+    if too_early(occurred_at):
+        raise MoveRefused(too_early_message(), Refusal.INVALID)
     if not description.strip():
         raise MoveRefused(_("Say what happened."), Refusal.INVALID)
     incident = Incident.objects.create(

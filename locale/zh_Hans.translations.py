@@ -878,4 +878,5 @@ ZH = {
     "Records cannot start in a future month (%(month)s).": "记录起始月不能是将来的月份（%(month)s）。",
     # Five Zeros, the attack round (za)
     "An incident cannot be dated before %(year)d.": "事件发生时间不能早于 %(year)d 年。",
+    "Records cannot start before %(year)d.": "记录起始月不能早于 %(year)d 年。",
 }

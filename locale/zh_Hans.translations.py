@@ -879,4 +879,5 @@ ZH = {
     # Five Zeros, the attack round (za)
     "An incident cannot be dated before %(year)d.": "事件发生时间不能早于 %(year)d 年。",
     "Records cannot start before %(year)d.": "记录起始月不能早于 %(year)d 年。",
+    "At most %(max)d suggestions can be made into tasks at once.": "一次最多把 %(max)d 条建议生成任务。",
 }

@@ -2,6 +2,8 @@
 into tasks, and the moves on a task (each form named for its service's keyword arguments).
 They only clean input; the services decide."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +83,10 @@ class SuggestionsConfirmForm(forms.Form):
     )
 
 
+ID = re.compile(r"[0-9]{1,18}")
+MAX_TASKS_AT_ONCE = 10_000
+
+
 class MakeTasksForm(forms.Form):
     """Suggestions of one round without a task → tasks with one owner and due date."""
 
@@ -96,6 +102,22 @@ class MakeTasksForm(forms.Form):
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["suggestions"].queryset = round.suggestions.filter(task__isnull=True)
+        # The page's script sends the ticked ones as one field, "suggestions_list" (1,2,3):
+        # a thousand ticked boxes would be more fields than Django reads.
+        listed = self.data.get("suggestions_list", "") if self.is_bound else ""
+        if listed:
+            ids = list(dict.fromkeys([*self.data.getlist("suggestions"), *ID.findall(listed)]))
+            too_many = len(ids) > MAX_TASKS_AT_ONCE  # a forged list: no round is that long
+            data = self.data.copy()
+            data.setlist("suggestions", [] if too_many else ids)
+            self.data = data
+            if too_many:
+                field = self.fields["suggestions"]
+                field.error_messages = {
+                    **field.error_messages,
+                    "required": _("At most %(max)d suggestions can be made into tasks at once.")
+                    % {"max": MAX_TASKS_AT_ONCE},
+                }
         self.fields["owner"].queryset = task_owners_for(estate=round.estate)
 
 

@@ -78,8 +78,9 @@ class SuggestionEditForm(ConstraintCheckingForm):
 class SuggestionsConfirmForm(forms.Form):
     """The previewed lines, sent back to be parsed again and saved."""
 
+    # A browser sends its line breaks back as CRLF: one more character a line.
     confirmed_text = forms.CharField(
-        max_length=MAX_TEXT_CHARS, strip=False, widget=forms.HiddenInput
+        max_length=MAX_TEXT_CHARS + MAX_ROWS + 1, strip=False, widget=forms.HiddenInput
     )
 
 

@@ -39,3 +39,16 @@ def test_half_of_it_is_previewed_and_confirmed(client, page):  # noqa: F811
     client.post(page, {"confirmed_text": text, "_confirm": "1"})
 
     assert Suggestion.objects.count() == MAX_ROWS // 2
+
+
+def test_a_file_just_under_the_limit_is_confirmed_with_the_browsers_line_breaks(client, page):  # noqa: F811
+    """A browser sends the confirm's line breaks as CRLF: one more character a line."""
+    line = "x" * (MAX_TEXT_CHARS // MAX_ROWS - 1)
+    data = "\n".join(line for _n in range(MAX_ROWS)).encode()
+    assert MAX_TEXT_CHARS - MAX_ROWS < len(data) <= MAX_TEXT_CHARS
+
+    shown = preview(client, page, file=SimpleUploadedFile("survey.csv", data))
+    text = shown.context["confirm"]["confirmed_text"].value().replace("\n", "\r\n")
+    client.post(page, {"confirmed_text": text, "_confirm": "1"})
+
+    assert Suggestion.objects.count() == MAX_ROWS

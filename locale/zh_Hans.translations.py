@@ -885,4 +885,9 @@ ZH = {
     "records start changes": "记录起始月变更",
     "history": "变更记录",
     "This town has many estates: choose a community above to see its estates, their marks and the year month by month.": "本镇小区较多：请先在上方选择一个社区，查看其各小区的标记和全年逐月情况。",
+    # Five Zeros, the attack round (za)
+    "An incident cannot be dated before %(year)d.": "事件发生时间不能早于 %(year)d 年。",
+    "Records cannot start before %(year)d.": "记录起始月不能早于 %(year)d 年。",
+    "At most %(max)d suggestions can be made into tasks at once.": "一次最多把 %(max)d 条建议生成任务。",
+    "The file's suggestions come to %(length)d characters, more than the %(max)d that can be added at once: split the file.": "文件中的建议共 %(length)d 个字符，超过一次可添加的 %(max)d 个字符：请把文件拆分后分批导入。",
 }

@@ -15,7 +15,13 @@ from meetings.scope import appeals_for
 from meetings.tracking import format_code, normalize_code
 
 from .models import Incident, RecordsStart
-from .services import CLOCK_SLACK
+from .services import (
+    CLOCK_SLACK,
+    EARLIEST_YEAR,
+    start_too_early_message,
+    too_early,
+    too_early_message,
+)
 
 CORRECTION_HELP = _(
     "Records are not edited: to correct one, dismiss it saying why and record it again."
@@ -94,6 +100,8 @@ class IncidentForm(RefusalAware, forms.ModelForm):
         when = self.cleaned_data.get("occurred_at")
         if when and when > timezone.now() + CLOCK_SLACK:
             raise forms.ValidationError(_("An incident cannot be in the future."))
+        if when and too_early(when):
+            raise forms.ValidationError(too_early_message())
         return when
 
     def clean_description(self):
@@ -185,4 +193,6 @@ class RecordsStartForm(RefusalAware, forms.ModelForm):
                 _("Records cannot start in a future month (%(month)s).")
                 % {"month": month.strftime("%Y-%m")}
             )
+        if month.year < EARLIEST_YEAR:
+            raise forms.ValidationError(start_too_early_message())
         return month

@@ -39,6 +39,22 @@ from .models import (
 
 # How far ahead of the server's clock an incident may be dated (clocks of phones differ).
 CLOCK_SLACK = timedelta(minutes=5)
+# The earliest year an incident may be dated or records may start: the boards' first
+# (queries.Period.FIRST_YEAR). A year-1 incident would be stored before year 1 in UTC, which
+# no page could read back; a year-1 start would send the streaks back past year 1.
+EARLIEST_YEAR = 2000
+
+
+def too_early(occurred_at: datetime) -> bool:
+    return timezone.localtime(occurred_at).year < EARLIEST_YEAR
+
+
+def too_early_message() -> str:
+    return _("An incident cannot be dated before %(year)d.") % {"year": EARLIEST_YEAR}
+
+
+def start_too_early_message() -> str:
+    return _("Records cannot start before %(year)d.") % {"year": EARLIEST_YEAR}
 
 
 def _require(by, action: str, model, estate: Estate, *, out_of_scope: str) -> None:
@@ -89,6 +105,8 @@ def incident_record(
         raise MoveRefused(_("The linked appeal is of another estate."), Refusal.INVALID)
     if occurred_at > now + CLOCK_SLACK:
         raise MoveRefused(_("An incident cannot be in the future."), Refusal.INVALID)
+    if too_early(occurred_at):
+        raise MoveRefused(too_early_message(), Refusal.INVALID)
     if not description.strip():
         raise MoveRefused(_("Say what happened."), Refusal.INVALID)
     incident = Incident.objects.create(
@@ -193,6 +211,8 @@ def records_start_set(*, estate: Estate, month: date, by=None) -> RecordsStart:
     first = month.replace(day=1)
     if first > timezone.localdate():
         raise MoveRefused(_("Records cannot start in a future month."), Refusal.INVALID)
+    if first.year < EARLIEST_YEAR:
+        raise MoveRefused(start_too_early_message(), Refusal.INVALID)
     before = RecordsStart.objects.select_for_update().filter(estate=estate).first()
     if before is not None and before.month == first:
         return before  # nothing changes, nothing to record

@@ -253,4 +253,12 @@ def file_to_text(upload) -> str:
     text = _rows_to_text(rows)
     if not text.strip():
         raise ImportFileError(_("The file holds no suggestions."))
+    if len(text) > MAX_TEXT_CHARS:  # the confirm step holds no more: it could never be saved
+        raise ImportFileError(
+            _(
+                "The file's suggestions come to %(length)d characters, more than the %(max)d "
+                "that can be added at once: split the file."
+            )
+            % {"length": len(text), "max": MAX_TEXT_CHARS}
+        )
     return text

@@ -2,9 +2,12 @@
 into tasks, and the moves on a task (each form named for its service's keyword arguments).
 They only clean input; the services decide."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoped_admin import ConstraintCheckingForm
 from meetings.models import AppealCategory
 
 from .models import Suggestion
@@ -61,12 +64,28 @@ class SuggestionsPasteForm(forms.Form):
         return data
 
 
+class SuggestionEditForm(ConstraintCheckingForm):
+    """A suggestion's page: its building must be in its survey's estate (as on import)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        building = cleaned.get("building")
+        if building is not None and building.estate_id != self.instance.round.estate_id:
+            self.add_error("building", _("This building is not in the survey's estate."))
+        return cleaned
+
+
 class SuggestionsConfirmForm(forms.Form):
     """The previewed lines, sent back to be parsed again and saved."""
 
+    # A browser sends its line breaks back as CRLF: one more character a line.
     confirmed_text = forms.CharField(
-        max_length=MAX_TEXT_CHARS, strip=False, widget=forms.HiddenInput
+        max_length=MAX_TEXT_CHARS + MAX_ROWS + 1, strip=False, widget=forms.HiddenInput
     )
+
+
+ID = re.compile(r"[0-9]{1,18}")
+MAX_TASKS_AT_ONCE = 10_000
 
 
 class MakeTasksForm(forms.Form):
@@ -84,6 +103,22 @@ class MakeTasksForm(forms.Form):
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["suggestions"].queryset = round.suggestions.filter(task__isnull=True)
+        # The page's script sends the ticked ones as one field, "suggestions_list" (1,2,3):
+        # a thousand ticked boxes would be more fields than Django reads.
+        listed = self.data.get("suggestions_list", "") if self.is_bound else ""
+        if listed:
+            ids = list(dict.fromkeys([*self.data.getlist("suggestions"), *ID.findall(listed)]))
+            too_many = len(ids) > MAX_TASKS_AT_ONCE  # a forged list: no round is that long
+            data = self.data.copy()
+            data.setlist("suggestions", [] if too_many else ids)
+            self.data = data
+            if too_many:
+                field = self.fields["suggestions"]
+                field.error_messages = {
+                    **field.error_messages,
+                    "required": _("At most %(max)d suggestions can be made into tasks at once.")
+                    % {"max": MAX_TASKS_AT_ONCE},
+                }
         self.fields["owner"].queryset = task_owners_for(estate=round.estate)
 
 

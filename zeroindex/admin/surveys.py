@@ -31,6 +31,7 @@ from ..survey_forms import (
     NothingForm,
     ReassignForm,
     SetDueForm,
+    SuggestionEditForm,
     SuggestionsConfirmForm,
     SuggestionsPasteForm,
     ToAppealForm,
@@ -289,9 +290,17 @@ class SuggestionAdmin(ScopedModelAdmin):
     search_fields = ["text"]
     fields = ["round", "number", "text", "category", "building"]
     readonly_fields = ["round", "number"]
+    form = SuggestionEditForm
 
     def has_add_permission(self, request):
         return False  # suggestions are added on their round's page (pasted or from a file)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:  # the building list: its round's estate's only
+            buildings = form.base_fields["building"]
+            buildings.queryset = buildings.queryset.filter(estate=obj.round.estate_id)
+        return form
 
     @admin.display(description=gettext_lazy("suggestion"))
     def short_text(self, obj):

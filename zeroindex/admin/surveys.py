@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from branches.scope import ADD, CHANGE, estates_for, may
-from branches.scoped_admin import ScopedModelAdmin
+from branches.scoped_admin import ObjectActions, ScopedModelAdmin
 from meetings.moves import MoveRefused
 
 from .. import services
@@ -399,7 +399,7 @@ TASK_ACTIONS: dict[str, TaskAction] = {
 
 
 @admin.register(SurveyTask)
-class SurveyTaskAdmin(ScopedModelAdmin):
+class SurveyTaskAdmin(ObjectActions, ScopedModelAdmin):
     gate = survey_tasks_for
     change_form_template = "admin/zeroindex/surveytask/change_form.html"
     change_list_template = "admin/zeroindex/surveytask/change_list.html"
@@ -471,65 +471,18 @@ class SurveyTaskAdmin(ScopedModelAdmin):
         extra_context["estate_completion"] = estate_completion(estates=estates_for(request.user))
         return super().changelist_view(request, extra_context)
 
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/act/<str:action>/",
-                self.admin_site.admin_view(self.act_view),
-                name="zeroindex_surveytask_act",
-            ),
-            *super().get_urls(),
-        ]
+    # The page's actions (branches.scoped_admin.ObjectActions): the task's moves.
+    object_action_table = TASK_ACTIONS
+    refusal = MoveRefused
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        if object_id:
-            task = self.get_object(request, object_id)
-            if task is not None:
-                extra_context.update(
-                    self._page_context(request, task, extra_context.get("bound_action"))
-                )
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def _page_context(self, request, task, bound=None):
-        actions = []
+    def object_page(self, request, task):
+        offered = {}
         if may(request.user, CHANGE, SurveyTask):
-            for name, action in TASK_ACTIONS.items():
-                is_bound = bound is not None and bound.prefix == name
-                if not action.open(task) and not is_bound:
-                    continue
-                form = bound if is_bound else action.form(prefix=name, task=task)
-                actions.append(
-                    {"name": name, "label": action.label, "form": form, "open": is_bound}
-                )
-        return {
-            "task": task,
-            "task_actions": actions,
-            "events": task.events.select_related("actor"),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
-        }
+            offered = {name: action.open(task) for name, action in TASK_ACTIONS.items()}
+        return offered, {"task": task, "events": task.events.select_related("actor")}
 
-    def act_view(self, request, object_id, action):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        task = self.get_object(request, object_id)
-        if task is None or action not in TASK_ACTIONS:
-            raise Http404
-        entry = TASK_ACTIONS[action]
-        form = entry.form(request.POST, prefix=action, task=task)
-        if not form.is_valid():
-            messages.error(
-                request, _("%(action)s: please correct what is marked.") % {"action": entry.label}
-            )
-            return self.change_page_again(request, task, {"bound_action": form})
-        try:
-            entry.run(task, request.user, form.cleaned_data)
-        except MoveRefused as refused:
-            messages.error(request, refused.message)
-            task.refresh_from_db()
-            return self.change_page_again(request, task, {"bound_action": form})
-        messages.success(request, _("%(action)s: done.") % {"action": entry.label})
-        return redirect(reverse("admin:zeroindex_surveytask_change", args=[task.pk]))
+    def object_action_form(self, request, task, name, data=None):
+        return TASK_ACTIONS[name].form(data, prefix=name, task=task)
+
+    def object_action_run(self, request, task, name, data):
+        TASK_ACTIONS[name].run(task, request.user, data)

@@ -218,7 +218,8 @@ class ObjectActions:
     was typed and a message; success redirects to the page with a message.
 
     The template shows the list `object_actions` (admin/includes/object_actions.html); each
-    has name, label, confirm, form, open (the refused one, as it was typed) and url.
+    has name, label, confirm, form, open (the refused one, as it was typed) and url. The page
+    shows `PAGE_FIELDSETS`, every field read-only.
 
     What differs between pages, the subclass says:
     - `object_action_table`: name -> entry, every action the page knows (others are 404);
@@ -233,6 +234,21 @@ class ObjectActions:
 
     object_action_table: Mapping = {}
     refusal: type[Exception] | None = None
+    # The object page's fieldsets, every field read-only (an add page shows the form as usual).
+    PAGE_FIELDSETS: list = []
+
+    def page_fields(self) -> list[str]:
+        return [name for _title, group in self.PAGE_FIELDSETS for name in group["fields"]]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None or not self.PAGE_FIELDSETS:
+            return super().get_readonly_fields(request, obj)
+        return self.page_fields()
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or not self.PAGE_FIELDSETS:
+            return super().get_fieldsets(request, obj)
+        return self.PAGE_FIELDSETS
 
     def object_page(self, request, obj) -> tuple[Mapping[str, bool], dict]:
         """(name -> open now, in the page's order; a name left out is never shown, not even

@@ -52,14 +52,19 @@ class CappedCountPaginator(Paginator):
 
 
 class OverdueFilter(admin.SimpleListFilter):
+    """?overdue=yes / no; a list of other things says what overdue means (`overdue`)."""
+
     title = gettext_lazy("deadline")
     parameter_name = "overdue"
+
+    def overdue(self) -> Q:
+        return Q(next_due_at__lt=timezone.now())  # any deadline, the return visit's too
 
     def lookups(self, request, model_admin):
         return [("yes", _("overdue")), ("no", _("on time"))]
 
     def queryset(self, request, queryset):
-        overdue = Q(next_due_at__lt=timezone.now())  # any deadline, the return visit's too
+        overdue = self.overdue()
         if self.value() == "yes":
             return queryset.filter(overdue)
         if self.value() == "no":
@@ -201,18 +206,9 @@ class AppealAdmin(ObjectActions, ScopedModelAdmin):
             },
         ),
     ]
-    READ_ONLY = [name for _title, group in PAGE_FIELDSETS for name in group["fields"]]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.READ_ONLY
 
     def get_fields(self, request, obj=None):
-        return StaffAppealForm.Meta.fields if obj is None else self.READ_ONLY
-
-    def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return [(None, {"fields": StaffAppealForm.Meta.fields})]
-        return self.PAGE_FIELDSETS
+        return StaffAppealForm.Meta.fields if obj is None else self.page_fields()
 
     @admin.display(description=gettext_lazy("tracking code"))
     def code_display(self, appeal):

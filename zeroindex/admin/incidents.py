@@ -251,10 +251,6 @@ class IncidentAdmin(ObjectActions, ScopedModelAdmin):
             },
         ),
     ]
-    READ_ONLY = [name for _title, group in PAGE_FIELDSETS for name in group["fields"]]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.READ_ONLY
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from branches.scope import ADD, CHANGE, estates_for, may
 from branches.scoped_admin import ObjectActions, ScopedModelAdmin
+from meetings.admin.appeals import OverdueFilter as AppealOverdueFilter
 from meetings.moves import MoveRefused
 
 from .. import services
@@ -309,23 +311,11 @@ class SuggestionAdmin(ScopedModelAdmin):
 # --- tasks -----------------------------------------------------------------------------------
 
 
-class OverdueFilter(admin.SimpleListFilter):
-    title = gettext_lazy("deadline")
-    parameter_name = "overdue"
+class OverdueFilter(AppealOverdueFilter):
+    """An unfinished task past its due date."""
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("overdue")), ("no", _("on time"))]
-
-    def queryset(self, request, queryset):
-        overdue = {
-            "status__in": services.UNFINISHED,
-            "due_on__lt": timezone.localdate(),
-        }
-        if self.value() == "yes":
-            return queryset.filter(**overdue)
-        if self.value() == "no":
-            return queryset.exclude(**overdue)
-        return queryset
+    def overdue(self) -> Q:
+        return Q(status__in=services.UNFINISHED, due_on__lt=timezone.localdate())
 
 
 class RoundFilter(admin.SimpleListFilter):
@@ -349,8 +339,8 @@ class RoundFilter(admin.SimpleListFilter):
 @dataclass(frozen=True)
 class TaskAction:
     label: str
-    form: type
-    run: Callable
+    form: type  # its fields named for the service's keyword arguments
+    run: Callable  # the service: run(task=, by=, **form.cleaned_data)
     open: Callable  # task -> bool
 
 
@@ -362,37 +352,21 @@ TASK_ACTIONS: dict[str, TaskAction] = {
     "start": TaskAction(
         gettext_lazy("Start"),
         NothingForm,
-        lambda task, by, data: services.task_start(task=task, by=by),
+        services.task_start,
         lambda task: task.status == TaskStatus.OPEN,
     ),
-    "done": TaskAction(
-        gettext_lazy("Mark done"),
-        NoteForm,
-        lambda task, by, data: services.task_done(task=task, by=by, **data),
-        _unfinished,
-    ),
-    "drop": TaskAction(
-        gettext_lazy("Drop"),
-        DropForm,
-        lambda task, by, data: services.task_drop(task=task, by=by, **data),
-        _unfinished,
-    ),
+    "done": TaskAction(gettext_lazy("Mark done"), NoteForm, services.task_done, _unfinished),
+    "drop": TaskAction(gettext_lazy("Drop"), DropForm, services.task_drop, _unfinished),
     "reassign": TaskAction(
-        gettext_lazy("Give to another owner"),
-        ReassignForm,
-        lambda task, by, data: services.task_reassign(task=task, by=by, **data),
-        _unfinished,
+        gettext_lazy("Give to another owner"), ReassignForm, services.task_reassign, _unfinished
     ),
     "set_due": TaskAction(
-        gettext_lazy("Change the due date"),
-        SetDueForm,
-        lambda task, by, data: services.task_set_due(task=task, by=by, **data),
-        _unfinished,
+        gettext_lazy("Change the due date"), SetDueForm, services.task_set_due, _unfinished
     ),
     "to_appeal": TaskAction(
         gettext_lazy("File as an appeal"),
         ToAppealForm,
-        lambda task, by, data: services.task_to_appeal(task=task, by=by, **data),
+        services.task_to_appeal,
         lambda task: _unfinished(task) and task.appeal_id is None,
     ),
 }
@@ -485,4 +459,4 @@ class SurveyTaskAdmin(ObjectActions, ScopedModelAdmin):
         return TASK_ACTIONS[name].form(data, prefix=name, task=task)
 
     def object_action_run(self, request, task, name, data):
-        TASK_ACTIONS[name].run(task, request.user, data)
+        TASK_ACTIONS[name].run(task=task, by=request.user, **data)

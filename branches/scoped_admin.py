@@ -1,13 +1,19 @@
 """A ModelAdmin whose every list, object page, autocomplete, filter and form choice goes
 through the scope gate (branches.scope). The admin of every app builds on it."""
 
+from collections.abc import Mapping
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import router
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from .formsets import BoundedInlineFormSet
 from .phones import MAINLAND_MOBILE, normalize_mobile, phone_form_class
@@ -202,3 +208,144 @@ class ScopedModelAdmin(admin.ModelAdmin):
                     item = (item, ScopedRelatedFilter)
             filters.append(item)
         return filters
+
+
+class ObjectActions:
+    """Mixed into a ScopedModelAdmin (before it) whose object page is read-only and offers
+    "actions": a form a move, each posted to `<id>/act/<name>/` (URL name
+    `<app>_<model>_act`), which calls a service. An invalid form, or a refusal by the service
+    (an exception of the class `refusal`, with a `.message`), brings the page back with what
+    was typed and a message; success redirects to the page with a message.
+
+    The template shows the list `object_actions` (admin/includes/object_actions.html); each
+    has name, label, confirm, form, open (the refused one, as it was typed) and url. The page
+    shows `PAGE_FIELDSETS`, every field read-only.
+
+    What differs between pages, the subclass says:
+    - `object_action_table`: name -> entry, every action the page knows (others are 404);
+    - `refusal`: the exception class a service refuses with;
+    - `object_page(request, obj)`: which actions are offered now and the page's own context;
+    - `object_action_form(request, obj, name, data=None)`: the action's form (bound to data);
+    - `object_action_run(request, obj, name, data)`: the service call, with cleaned data;
+    - `object_action_label(name)`, `object_action_confirm(name)`: by default the entry's
+      `label` and `confirm` ("" asks nothing before the form is sent);
+    - `object_action_done(request, obj, name)`: anything more to say after success;
+    - `object_page_url(obj)`: the object's page (by default its admin change page)."""
+
+    object_action_table: Mapping = {}
+    refusal: type[Exception] | None = None
+    # The object page's fieldsets, every field read-only (an add page shows the form as usual).
+    PAGE_FIELDSETS: list = []
+
+    def page_fields(self) -> list[str]:
+        return [name for _title, group in self.PAGE_FIELDSETS for name in group["fields"]]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None or not self.PAGE_FIELDSETS:
+            return super().get_readonly_fields(request, obj)
+        return self.page_fields()
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or not self.PAGE_FIELDSETS:
+            return super().get_fieldsets(request, obj)
+        return self.PAGE_FIELDSETS
+
+    def object_page(self, request, obj) -> tuple[Mapping[str, bool], dict]:
+        """(name -> open now, in the page's order; a name left out is never shown, not even
+        as a refused form), and the page's own context."""
+        raise NotImplementedError
+
+    def object_action_form(self, request, obj, name, data=None):
+        raise NotImplementedError
+
+    def object_action_run(self, request, obj, name, data):
+        raise NotImplementedError
+
+    def object_action_label(self, name) -> str:
+        return self.object_action_table[name].label
+
+    def object_action_confirm(self, name) -> str:
+        return getattr(self.object_action_table[name], "confirm", "")
+
+    def object_action_done(self, request, obj, name) -> None:
+        """After a successful action, before the redirect: any further message."""
+
+    def object_page_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def get_urls(self):
+        if self.refusal is None:
+            raise ImproperlyConfigured(f"{type(self).__name__}: no refusal class for its actions")
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/act/<str:action>/",
+                self.admin_site.admin_view(self.act_view),
+                name=f"{opts.app_label}_{opts.model_name}_act",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                extra_context.update(
+                    self._object_page_context(request, obj, extra_context.get("bound_action"))
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _object_page_context(self, request, obj, bound=None):
+        offered, context = self.object_page(request, obj)
+        opts = self.model._meta
+        actions = []
+        for name, open_now in offered.items():
+            # a refused action's form stays, with what was typed, beside the message why
+            mine = bound is not None and bound.prefix == name
+            if not (open_now or mine):
+                continue
+            actions.append(
+                {
+                    "name": name,
+                    "label": self.object_action_label(name),
+                    "confirm": self.object_action_confirm(name),
+                    "form": bound if mine else self.object_action_form(request, obj, name),
+                    "open": mine,
+                    "url": reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_act", args=[obj.pk, name]
+                    ),
+                }
+            )
+        return {
+            **context,
+            "object_actions": actions,
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+
+    def act_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None or action not in self.object_action_table:
+            raise Http404
+        label = self.object_action_label(action)
+        form = self.object_action_form(request, obj, action, request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, _("%(action)s: please correct what is marked.") % {"action": label}
+            )
+            return self.change_page_again(request, obj, {"bound_action": form})
+        try:
+            self.object_action_run(request, obj, action, form.cleaned_data)
+        except self.refusal as refused:
+            messages.error(request, refused.message)
+            obj.refresh_from_db()
+            return self.change_page_again(request, obj, {"bound_action": form})
+        messages.success(request, _("%(action)s: done.") % {"action": label})
+        self.object_action_done(request, obj, action)
+        return redirect(self.object_page_url(obj))

@@ -6,8 +6,7 @@ import logging
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from branches.phones import MAINLAND_MOBILE, normalize_mobile
 from branches.scope import ADD, VIEW, may
-from branches.scoped_admin import ScopedModelAdmin
+from branches.scoped_admin import ObjectActions, ScopedModelAdmin
 
 from .. import services
 from ..forms.staff import StaffAppealForm
@@ -53,14 +52,19 @@ class CappedCountPaginator(Paginator):
 
 
 class OverdueFilter(admin.SimpleListFilter):
+    """?overdue=yes / no; a list of other things says what overdue means (`overdue`)."""
+
     title = gettext_lazy("deadline")
     parameter_name = "overdue"
+
+    def overdue(self) -> Q:
+        return Q(next_due_at__lt=timezone.now())  # any deadline, the return visit's too
 
     def lookups(self, request, model_admin):
         return [("yes", _("overdue")), ("no", _("on time"))]
 
     def queryset(self, request, queryset):
-        overdue = Q(next_due_at__lt=timezone.now())  # any deadline, the return visit's too
+        overdue = self.overdue()
         if self.value() == "yes":
             return queryset.filter(overdue)
         if self.value() == "no":
@@ -95,7 +99,7 @@ def status_badge(appeal):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ScopedModelAdmin):
+class AppealAdmin(ObjectActions, ScopedModelAdmin):
     gate = appeals_for
     form = StaffAppealForm
     change_form_template = "admin/meetings/appeal/change_form.html"
@@ -202,18 +206,9 @@ class AppealAdmin(ScopedModelAdmin):
             },
         ),
     ]
-    READ_ONLY = [name for _title, group in PAGE_FIELDSETS for name in group["fields"]]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.READ_ONLY
 
     def get_fields(self, request, obj=None):
-        return StaffAppealForm.Meta.fields if obj is None else self.READ_ONLY
-
-    def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return [(None, {"fields": StaffAppealForm.Meta.fields})]
-        return self.PAGE_FIELDSETS
+        return StaffAppealForm.Meta.fields if obj is None else self.page_fields()
 
     @admin.display(description=gettext_lazy("tracking code"))
     def code_display(self, appeal):
@@ -221,11 +216,6 @@ class AppealAdmin(ScopedModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<path:object_id>/act/<str:action>/",
-                self.admin_site.admin_view(self.act_view),
-                name="meetings_appeal_act",
-            ),
             path(
                 "<path:object_id>/photo/<int:photo_id>/",
                 self.admin_site.admin_view(self.photo_view),
@@ -251,36 +241,17 @@ class AppealAdmin(ScopedModelAdmin):
     def has_view_permission(self, request, obj=None):
         return may(request.user, VIEW, Appeal)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        if object_id:
-            appeal = self.get_object(request, object_id)
-            if appeal is not None:
-                extra_context.update(
-                    self._page_context(request, appeal, extra_context.get("bound_action"))
-                )
-        return super().changeform_view(request, object_id, form_url, extra_context)
+    # The page's actions (branches.scoped_admin.ObjectActions): the moves of meetings.moves.
+    object_action_table = ACTIONS
+    refusal = services.MoveRefused
 
-    def _page_context(self, request, appeal, bound=None):
+    def object_page(self, request, appeal):
         open_now = appeal_moves_open(appeal=appeal, user=request.user)
-        actions = []
-        for name, action in ACTIONS.items():
-            # a refused action's form stays, with what was typed, beside the message why
-            if open_now[name] is not None and not (bound is not None and bound.prefix == name):
-                continue
-            form = (
-                bound
-                if bound is not None and bound.prefix == name
-                else action.form(prefix=name, appeal=appeal, user=request.user)
-            )
-            actions.append(
-                {"name": name, "label": action.label(name), "form": form, "open": form.is_bound}
-            )
-        return {
+        offered = {name: open_now[name] is None for name in ACTIONS}
+        return offered, {
             "appeal": appeal,
             "events": appeal_timeline(appeal=appeal),
             "photos": appeal.photos.all(),
-            "appeal_actions": actions,
             "agenda_meetings": meetings_of_appeal(appeal=appeal),
             "duplicates": appeal.duplicates.all(),
             "repeats": appeal.repeats.all(),
@@ -291,36 +262,20 @@ class AppealAdmin(ScopedModelAdmin):
             "may_record_incident": may(request.user, ADD, Appeal.incidents.rel.related_model),
             # Some moves are open to this appeal, at a meeting: say where they are made.
             "meeting_bound": any(r is not None and r.needs_meeting for r in open_now.values()),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
         }
 
-    def act_view(self, request, object_id, action):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        appeal = self.get_object(request, object_id)
-        if appeal is None or action not in ACTIONS:
-            raise Http404
-        page = reverse("admin:meetings_appeal_change", args=[appeal.pk])
-        entry = ACTIONS[action]
-        form = entry.form(request.POST, prefix=action, appeal=appeal, user=request.user)
-        if not form.is_valid():
-            messages.error(
-                request,
-                _("%(action)s: please correct what is marked.") % {"action": entry.label(action)},
-            )
-            return self._page_again(request, appeal, form)
-        try:
-            entry.run(appeal=appeal, by=request.user, meeting=None, data=form.cleaned_data)
-        except services.MoveRefused as refused:
-            messages.error(request, refused.message)
-            appeal.refresh_from_db()
-            return self._page_again(request, appeal, form)
-        messages.success(request, _("%(action)s: done.") % {"action": entry.label(action)})
+    def object_action_label(self, name):
+        return ACTIONS[name].label(name)
+
+    def object_action_form(self, request, appeal, name, data=None):
+        return ACTIONS[name].form(data, prefix=name, appeal=appeal, user=request.user)
+
+    def object_action_run(self, request, appeal, name, data):
+        ACTIONS[name].run(appeal=appeal, by=request.user, meeting=None, data=data)
+
+    def object_action_done(self, request, appeal, name):
         appeal.refresh_from_db()
-        if action == "extend_due" and appeal.is_overdue:
+        if name == "extend_due" and appeal.is_overdue:
             messages.warning(
                 request,
                 _(
@@ -328,11 +283,6 @@ class AppealAdmin(ScopedModelAdmin):
                     "is late."
                 ),
             )
-        return redirect(page)
-
-    def _page_again(self, request, appeal, form):
-        """The appeal page again, with the action's form as it was typed and its errors."""
-        return self.change_page_again(request, appeal, {"bound_action": form})
 
     def photo_view(self, request, object_id, photo_id):
         appeal = self.get_object(request, object_id)

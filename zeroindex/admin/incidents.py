@@ -9,16 +9,14 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import F, Q
-from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.scope import staff_scope
-from branches.scoped_admin import ScopedModelAdmin
+from branches.scoped_admin import ObjectActions, ScopedModelAdmin
 from meetings.admin.appeals import CappedCountPaginator
 from meetings.moves import MoveRefused
 from meetings.scope import appeals_for
@@ -114,7 +112,7 @@ JUDGEMENTS = {
 
 
 @admin.register(Incident)
-class IncidentAdmin(ScopedModelAdmin):
+class IncidentAdmin(ObjectActions, ScopedModelAdmin):
     gate = incidents_for
     form = IncidentForm
     change_form_template = "admin/zeroindex/incident/change_form.html"
@@ -253,10 +251,6 @@ class IncidentAdmin(ScopedModelAdmin):
             },
         ),
     ]
-    READ_ONLY = [name for _title, group in PAGE_FIELDSETS for name in group["fields"]]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.READ_ONLY
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -324,73 +318,25 @@ class IncidentAdmin(ScopedModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # records, for superusers too
 
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/act/<str:action>/",
-                self.admin_site.admin_view(self.act_view),
-                name="zeroindex_incident_act",
-            ),
-            *super().get_urls(),
-        ]
+    # The page's actions (branches.scoped_admin.ObjectActions): the judgements.
+    object_action_table = JUDGEMENTS
+    refusal = MoveRefused
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = extra_context or {}
         extra_context["correction_help"] = CORRECTION_HELP
-        if object_id:
-            incident = self.get_object(request, object_id)
-            if incident is not None:
-                extra_context.update(
-                    self._page_context(request, incident, extra_context.get("bound_action"))
-                )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def _page_context(self, request, incident, bound=None):
+    def object_page(self, request, incident):
         pending = incident.status == IncidentStatus.PENDING and may_verify(request.user)
-        actions = []
-        for name, judgement in JUDGEMENTS.items():
-            mine = bound is not None and bound.prefix == name
-            if not (pending or mine):
-                continue
-            form = bound if mine else judgement.form(prefix=name, incident=incident)
-            actions.append(
-                {
-                    "name": name,
-                    "label": judgement.label,
-                    "confirm": judgement.confirm,
-                    "form": form,
-                    "open": mine,
-                }
-            )
-        return {
+        offered = dict.fromkeys(JUDGEMENTS, pending)
+        return offered, {
             "incident": incident,
             "incident_events": incident.events.select_related("actor"),
-            "incident_actions": actions,
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
         }
 
-    def act_view(self, request, object_id, action):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        incident = self.get_object(request, object_id)
-        if incident is None or action not in JUDGEMENTS:
-            raise Http404
-        judgement = JUDGEMENTS[action]
-        form = judgement.form(request.POST, prefix=action, incident=incident, user=request.user)
-        if not form.is_valid():
-            messages.error(
-                request,
-                _("%(action)s: please correct what is marked.") % {"action": judgement.label},
-            )
-            return self.change_page_again(request, incident, {"bound_action": form})
-        try:
-            judgement.run(action, incident=incident, by=request.user, data=form.cleaned_data)
-        except MoveRefused as refusal:
-            messages.error(request, refusal.message)
-            incident.refresh_from_db()
-            return self.change_page_again(request, incident, {"bound_action": form})
-        messages.success(request, _("%(action)s: done.") % {"action": judgement.label})
-        return redirect(reverse("admin:zeroindex_incident_change", args=[incident.pk]))
+    def object_action_form(self, request, incident, name, data=None):
+        return JUDGEMENTS[name].form(data, prefix=name, incident=incident, user=request.user)
+
+    def object_action_run(self, request, incident, name, data):
+        JUDGEMENTS[name].run(name, incident=incident, by=request.user, data=data)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from branches.scope import ADD, CHANGE, estates_for, may
-from branches.scoped_admin import ScopedModelAdmin
+from branches.scoped_admin import ObjectActions, ScopedModelAdmin
+from meetings.admin.appeals import OverdueFilter as AppealOverdueFilter
 from meetings.moves import MoveRefused
 
 from .. import services
@@ -318,23 +320,11 @@ class SuggestionAdmin(ScopedModelAdmin):
 # --- tasks -----------------------------------------------------------------------------------
 
 
-class OverdueFilter(admin.SimpleListFilter):
-    title = gettext_lazy("deadline")
-    parameter_name = "overdue"
+class OverdueFilter(AppealOverdueFilter):
+    """An unfinished task past its due date."""
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("overdue")), ("no", _("on time"))]
-
-    def queryset(self, request, queryset):
-        overdue = {
-            "status__in": services.UNFINISHED,
-            "due_on__lt": timezone.localdate(),
-        }
-        if self.value() == "yes":
-            return queryset.filter(**overdue)
-        if self.value() == "no":
-            return queryset.exclude(**overdue)
-        return queryset
+    def overdue(self) -> Q:
+        return Q(status__in=services.UNFINISHED, due_on__lt=timezone.localdate())
 
 
 class RoundFilter(admin.SimpleListFilter):
@@ -358,8 +348,8 @@ class RoundFilter(admin.SimpleListFilter):
 @dataclass(frozen=True)
 class TaskAction:
     label: str
-    form: type
-    run: Callable
+    form: type  # its fields named for the service's keyword arguments
+    run: Callable  # the service: run(task=, by=, **form.cleaned_data)
     open: Callable  # task -> bool
 
 
@@ -371,44 +361,28 @@ TASK_ACTIONS: dict[str, TaskAction] = {
     "start": TaskAction(
         gettext_lazy("Start"),
         NothingForm,
-        lambda task, by, data: services.task_start(task=task, by=by),
+        services.task_start,
         lambda task: task.status == TaskStatus.OPEN,
     ),
-    "done": TaskAction(
-        gettext_lazy("Mark done"),
-        NoteForm,
-        lambda task, by, data: services.task_done(task=task, by=by, **data),
-        _unfinished,
-    ),
-    "drop": TaskAction(
-        gettext_lazy("Drop"),
-        DropForm,
-        lambda task, by, data: services.task_drop(task=task, by=by, **data),
-        _unfinished,
-    ),
+    "done": TaskAction(gettext_lazy("Mark done"), NoteForm, services.task_done, _unfinished),
+    "drop": TaskAction(gettext_lazy("Drop"), DropForm, services.task_drop, _unfinished),
     "reassign": TaskAction(
-        gettext_lazy("Give to another owner"),
-        ReassignForm,
-        lambda task, by, data: services.task_reassign(task=task, by=by, **data),
-        _unfinished,
+        gettext_lazy("Give to another owner"), ReassignForm, services.task_reassign, _unfinished
     ),
     "set_due": TaskAction(
-        gettext_lazy("Change the due date"),
-        SetDueForm,
-        lambda task, by, data: services.task_set_due(task=task, by=by, **data),
-        _unfinished,
+        gettext_lazy("Change the due date"), SetDueForm, services.task_set_due, _unfinished
     ),
     "to_appeal": TaskAction(
         gettext_lazy("File as an appeal"),
         ToAppealForm,
-        lambda task, by, data: services.task_to_appeal(task=task, by=by, **data),
+        services.task_to_appeal,
         lambda task: _unfinished(task) and task.appeal_id is None,
     ),
 }
 
 
 @admin.register(SurveyTask)
-class SurveyTaskAdmin(ScopedModelAdmin):
+class SurveyTaskAdmin(ObjectActions, ScopedModelAdmin):
     gate = survey_tasks_for
     change_form_template = "admin/zeroindex/surveytask/change_form.html"
     change_list_template = "admin/zeroindex/surveytask/change_list.html"
@@ -480,65 +454,18 @@ class SurveyTaskAdmin(ScopedModelAdmin):
         extra_context["estate_completion"] = estate_completion(estates=estates_for(request.user))
         return super().changelist_view(request, extra_context)
 
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/act/<str:action>/",
-                self.admin_site.admin_view(self.act_view),
-                name="zeroindex_surveytask_act",
-            ),
-            *super().get_urls(),
-        ]
+    # The page's actions (branches.scoped_admin.ObjectActions): the task's moves.
+    object_action_table = TASK_ACTIONS
+    refusal = MoveRefused
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        if object_id:
-            task = self.get_object(request, object_id)
-            if task is not None:
-                extra_context.update(
-                    self._page_context(request, task, extra_context.get("bound_action"))
-                )
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def _page_context(self, request, task, bound=None):
-        actions = []
+    def object_page(self, request, task):
+        offered = {}
         if may(request.user, CHANGE, SurveyTask):
-            for name, action in TASK_ACTIONS.items():
-                is_bound = bound is not None and bound.prefix == name
-                if not action.open(task) and not is_bound:
-                    continue
-                form = bound if is_bound else action.form(prefix=name, task=task)
-                actions.append(
-                    {"name": name, "label": action.label, "form": form, "open": is_bound}
-                )
-        return {
-            "task": task,
-            "task_actions": actions,
-            "events": task.events.select_related("actor"),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
-        }
+            offered = {name: action.open(task) for name, action in TASK_ACTIONS.items()}
+        return offered, {"task": task, "events": task.events.select_related("actor")}
 
-    def act_view(self, request, object_id, action):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        task = self.get_object(request, object_id)
-        if task is None or action not in TASK_ACTIONS:
-            raise Http404
-        entry = TASK_ACTIONS[action]
-        form = entry.form(request.POST, prefix=action, task=task)
-        if not form.is_valid():
-            messages.error(
-                request, _("%(action)s: please correct what is marked.") % {"action": entry.label}
-            )
-            return self.change_page_again(request, task, {"bound_action": form})
-        try:
-            entry.run(task, request.user, form.cleaned_data)
-        except MoveRefused as refused:
-            messages.error(request, refused.message)
-            task.refresh_from_db()
-            return self.change_page_again(request, task, {"bound_action": form})
-        messages.success(request, _("%(action)s: done.") % {"action": entry.label})
-        return redirect(reverse("admin:zeroindex_surveytask_change", args=[task.pk]))
+    def object_action_form(self, request, task, name, data=None):
+        return TASK_ACTIONS[name].form(data, prefix=name, task=task)
+
+    def object_action_run(self, request, task, name, data):
+        TASK_ACTIONS[name].run(task=task, by=request.user, **data)

@@ -283,7 +283,8 @@ def scoreboard_estate(request, estate_id: int):
     period = Period.parse(request.GET.get("period"))
     context = _estate_context(period, estate)
     context["back"] = reverse("scoreboard") + _query(period=period.param())
-    return render(request, "zeroindex/scoreboard_estate.html", context)
+    context["board_name"] = _("Five Zeros scoreboard")
+    return render(request, "zeroindex/estate.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,7 +423,8 @@ def zero_dashboard_estate(request, estate_id: int):
     context = _estate_context(period, estate, link_for)
     context["back"] = reverse("zero_dashboard") + _query(period=period.param())
     context["staff"] = True
-    return render(request, "zeroindex/dashboard_estate.html", context)
+    context["board_name"] = _("Five Zeros dashboard")
+    return render(request, "zeroindex/estate.html", context)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula.

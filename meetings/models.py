@@ -443,6 +443,88 @@ class HearingVote(models.Model):
         return f"{self.votes_for}/{self.present}/{self.eligible}"
 
 
+SCORE_RANGE = (
+    Q(attitude__gte=0, attitude__lte=100)
+    & Q(efficiency__gte=0, efficiency__lte=100)
+    & Q(results__gte=0, results__lte=100)
+)
+
+
+class ReviewScore(models.Model):
+    """One reviewer's scores of one department at a department work review meeting: a party
+    member among the attendees, or a resident representative named in the meeting's list."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="review_scores", verbose_name=_("meeting")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="review_scores",
+        verbose_name=_("department"),
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_scores",
+        verbose_name=_("party member"),
+    )
+    representative = models.CharField(_("resident representative"), max_length=50, blank=True)
+    attitude = models.PositiveSmallIntegerField(_("service attitude"))
+    efficiency = models.PositiveSmallIntegerField(_("efficiency"))
+    results = models.PositiveSmallIntegerField(_("results"))
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review score")
+        verbose_name_plural = _("review scores")
+        ordering = ["meeting", "department", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=SCORE_RANGE,
+                name="review_score_in_range",
+                violation_error_message=_("Each score is from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(member__isnull=False) & Q(representative=""))
+                | (Q(member__isnull=True) & ~Q(representative="")),
+                name="review_score_one_reviewer",
+                violation_error_message=_(
+                    "A score is by a party member or by a resident representative."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "department", "member"],
+                condition=Q(member__isnull=False),
+                name="review_score_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "department", "representative"],
+                condition=~Q(representative=""),
+                name="review_score_once_per_representative",
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "meeting"], name="review_score_dept_idx")]
+
+    def __str__(self):
+        return f"{self.department} · {self.mean:.1f}"
+
+    @property
+    def mean(self) -> float:
+        return (self.attitude + self.efficiency + self.results) / 3
+
+
 class Channel(models.TextChoices):
     PHONE = "phone", _("phone call")
     HOME_VISIT = "home_visit", _("home visit")

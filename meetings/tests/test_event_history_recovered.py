@@ -14,7 +14,7 @@ AFTER = [("meetings", "0006_event_records_what_the_move_set")]
 
 
 # Apps built on meetings' latest tables: unapplied while meetings is taken back.
-ABOVE_MEETINGS = ("zeroindex",)
+ABOVE_MEETINGS = ("zeroindex", "governance")
 
 
 def migrate(targets):

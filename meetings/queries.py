@@ -3,10 +3,26 @@ share, each a function of what it returns (and of the user, for scope). Views an
 methods call these; none builds the same filter twice."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from time import monotonic
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -371,3 +387,120 @@ def messages_by_kind(*, ids) -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     return dict(rows)
+
+
+# --- The year end: what became of each department's referrals --------------------------
+
+
+@dataclass(frozen=True)
+class ReferralOutcome:
+    """A department's referrals in a year and what became of them (see referral_outcomes)."""
+
+    referrals: int
+    solved_on_time: int
+    visits: int
+    satisfied: int
+
+
+# "Satisfied" in the satisfaction rate, as in the 12345-hotline practice: satisfied or
+# basically satisfied, of the residents who answered.
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
+_NEVER = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The first instant of `year` and of the next, in local time (TIME_ZONE)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+def referral_outcomes(*, year: int) -> dict[int, ReferralOutcome]:
+    """For every department referred an appeal in `year` (local time), by department id:
+    its referrals, those solved by their due date, and the return visits that answered for
+    them, and how many of those were satisfied. One grouped query; the database judges each
+    referral on its own:
+
+    - A **referral** is an AppealEvent with `department` set (route_refer,
+      coordination_refer, refer), made in the year. An appeal referred to two departments, or
+      twice to one, counts once per referral.
+    - A referral is **current** from its event until the appeal's next event (by time, then
+      id) that is another referral or a move to "reopened" (the department sent it back, or
+      the return visit found it not solved); with neither, until now.
+    - It is **solved by its due date** when, while it was current, the fix was reported
+      (the first `report_fix` event after the referral) at or before the `due_at` its referral
+      event set (an extension granted later does not move it; a referral without a due date
+      counts any fix), and the return visit did not find it unsolved (a `visit_not_solved`
+      that ended the referral). A referral sent back is not solved by that department.
+    - Its **return visit** is the first ReturnVisit of the appeal that reached the resident
+      after that fix and no later than the end of the referral; it is **satisfied** when the
+      resident was satisfied or basically satisfied. A fix without an answered visit yet adds
+      no visit.
+    - Outcomes are read from the history as it is now: a referral of late December fixed in
+      January counts as fixed (by its due date or not). The year picks referrals, not fixes.
+    """
+    start, end = year_bounds(year)
+    later = Q(appeal=OuterRef("appeal")) & (
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+    events = AppealEvent.objects.filter(later).order_by("created_at", "pk")
+    never = Value(_NEVER, output_field=DateTimeField())
+    ended_at = Coalesce(
+        Subquery(
+            events.filter(Q(department__isnull=False) | Q(to_status=Status.REOPENED)).values(
+                "created_at"
+            )[:1]
+        ),
+        never,
+    )
+    fix_at = Subquery(
+        events.filter(move="report_fix", created_at__lt=OuterRef("ended_at")).values("created_at")[
+            :1
+        ]
+    )
+    rejected = Exists(events.filter(move="visit_not_solved", created_at__lte=OuterRef("ended_at")))
+    visit = Subquery(
+        ReturnVisit.objects.filter(
+            appeal=OuterRef("appeal"),
+            reached=True,
+            created_at__gt=OuterRef("fix_at"),
+            created_at__lte=OuterRef("ended_at"),
+        )
+        .order_by("created_at", "pk")
+        .values("satisfaction")[:1]
+    )
+    rows = (
+        AppealEvent.objects.filter(
+            department__isnull=False, created_at__gte=start, created_at__lt=end
+        )
+        .annotate(ended_at=ended_at)
+        .annotate(fix_at=fix_at, rejected=rejected)
+        .annotate(
+            on_time=Case(
+                When(
+                    Q(fix_at__isnull=False, rejected=False)
+                    & Q(fix_at__lte=Coalesce(F("due_at"), never)),
+                    then=Value(1),
+                ),
+                default=Value(0),
+            ),
+            visit=visit,
+        )
+        .order_by()
+        .values("department")
+        .annotate(
+            referrals=Count("pk"),
+            solved_on_time=Sum("on_time"),
+            visits=Count("visit"),
+            satisfied=Count("pk", filter=Q(visit__in=SATISFIED)),
+        )
+    )
+    return {
+        row["department"]: ReferralOutcome(
+            referrals=row["referrals"],
+            solved_on_time=row["solved_on_time"] or 0,
+            visits=row["visits"],
+            satisfied=row["satisfied"],
+        )
+        for row in rows
+    }

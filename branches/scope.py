@@ -49,7 +49,9 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
             "zeroindex.surveytask",
         ),
         R,
-    ),
+    )
+    # The committee reviews the year end's department evaluations and edits their opinions.
+    | {"governance.departmentevaluation": frozenset({VIEW, CHANGE})},
     StaffRole.COMMUNITY_STAFF: {
         "branches.town": R,
         "branches.community": R,

@@ -3,11 +3,21 @@
 Axes registers its pages with Django's per-model permissions, which a superuser could hand
 to a staff account in the user admin; here only superusers see them, whatever permissions a
 staff account holds. A superuser unlocks a user or an address by deleting its access
-attempts; the failure log and the log-in log stay as the record."""
+attempts; the failure log and the log-in log stay as the record.
+
+And the year end's department evaluations, for the town committee."""
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from branches.scoped_admin import ScopedModelAdmin
+
+from .models import DepartmentEvaluation, EvaluationStatus
+from .scope import evaluations_for
+from .yearend import evaluation_opinion_set
 
 
 class SuperusersOnly:
@@ -48,3 +58,58 @@ for model in (AccessAttempt, AccessFailureLog, AccessLog):
 admin.site.register(AccessAttempt, LockoutAdmin)
 admin.site.register(AccessFailureLog, FailureRecordAdmin)
 admin.site.register(AccessLog, LogInRecordAdmin)
+
+
+# --- The year end ------------------------------------------------------------------------
+
+
+@admin.register(DepartmentEvaluation)
+class DepartmentEvaluationAdmin(ScopedModelAdmin):
+    """The town committee reviews each draft: the figures as the run found them, read-only,
+    and the written opinion, editable while it is a draft."""
+
+    gate = evaluations_for
+    list_display = ["year", "department", "score", "grade", "status"]
+    list_filter = ["year", "grade", "status"]
+    list_select_related = ["department"]
+    search_fields = ["department__name", "department__name_en"]
+    FIGURES = [
+        "department",
+        "year",
+        "status",
+        "version",
+        "review_count",
+        "review_mean",
+        "referrals",
+        "solved_on_time",
+        "visits",
+        "satisfied",
+        "appeal_result",
+        "score",
+        "grade",
+        "drafted_at",
+        "approved_by",
+        "approved_at",
+    ]
+    fieldsets = [
+        (_("Figures"), {"fields": FIGURES}),
+        (_("Opinion"), {"fields": ["opinion"]}),
+    ]
+
+    def has_add_permission(self, request):  # the year-end run drafts them
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != EvaluationStatus.DRAFT:
+            return [*self.FIGURES, "opinion"]
+        return self.FIGURES
+
+    def save_model(self, request, obj, form, change):
+        # Only the opinion of a draft is editable: refuse a stale page of an approved one.
+        if obj.status != EvaluationStatus.DRAFT or not evaluation_opinion_set(
+            evaluation=obj, opinion=form.cleaned_data["opinion"]
+        ):
+            raise PermissionDenied(_("An approved evaluation is not edited here."))

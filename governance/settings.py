@@ -349,6 +349,13 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 # Hearing: quorum when present >= QUORUM x eligible; passed when for > MAJORITY x present.
 HEARING_QUORUM = env.str("HEARING_QUORUM", default="2/3")
 HEARING_MAJORITY = env.str("HEARING_MAJORITY", default="1/2")
+# The year end's department evaluation: score = REVIEW_WEIGHT x mean review score +
+# APPEAL_WEIGHT x referred-appeal result (decimals); grade excellent at >= EXCELLENT,
+# qualified at >= QUALIFIED, unqualified below.
+EVALUATION_REVIEW_WEIGHT = env.str("EVALUATION_REVIEW_WEIGHT", default="0.6")
+EVALUATION_APPEAL_WEIGHT = env.str("EVALUATION_APPEAL_WEIGHT", default="0.4")
+EVALUATION_EXCELLENT = env.str("EVALUATION_EXCELLENT", default="90")
+EVALUATION_QUALIFIED = env.str("EVALUATION_QUALIFIED", default="60")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,356 @@
+"""The year end's department evaluation (issue 10, item 2): each department's figures for a
+year, its score and grade by the formula in settings, and a written opinion in Chinese,
+kept as a draft the town committee reviews.
+
+The formula (settings, `.env.example`):
+
+    score = REVIEW_WEIGHT × mean review score + APPEAL_WEIGHT × referred-appeal result
+    referred-appeal result = 100 × (½ × share of referrals solved by their due date
+                                    + ½ × share of answered return visits satisfied)
+
+- No review scores in the year: the referred-appeal result alone is the score.
+- No referrals in the year: the mean review score alone is the score.
+- Neither: "not evaluated", no score.
+- Referrals but no answered return visit yet (all fixed late in December, or none fixed):
+  the satisfaction half is unknown, not zero, so the on-time share stands alone
+  (result = 100 × share solved by the due date). Counting it as zero would grade a
+  department down for visits nobody has made yet.
+
+Arithmetic is in Decimal at full precision (the mean review score is the exact sum ÷ count);
+the mean, the appeal result and the score are each rounded once, at the end, to 2 places
+half up (89.995 → 90.00), and the grade is read from the rounded score, so the figure shown
+and the grade always agree. Grades: excellent at EXCELLENT or above, qualified at QUALIFIED
+or above, else unqualified.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Department, MeetingType, ReviewScore
+from meetings.queries import referral_outcomes, year_bounds
+
+from .models import DepartmentEvaluation, EvaluationStatus, Grade
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+HALF = Decimal("0.5")
+# The document language: opinions are written in Chinese whatever the reader's language.
+DOCUMENT_LANGUAGE = "zh-hans"
+
+
+def _setting(name: str) -> Decimal:
+    return Decimal(str(getattr(settings, name)))
+
+
+def _round(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the year's records say of one department."""
+
+    review_count: int = 0
+    review_total: int = 0  # the sum of every reviewer's three scores
+    referrals: int = 0
+    solved_on_time: int = 0
+    visits: int = 0
+    satisfied: int = 0
+
+    @property
+    def review_mean(self) -> Decimal | None:
+        """The mean of the reviewers' means, exactly (each reviewer's three scores ÷ 3)."""
+        if not self.review_count:
+            return None
+        return Decimal(self.review_total) / (3 * self.review_count)
+
+    @property
+    def on_time_share(self) -> Decimal | None:
+        return Decimal(self.solved_on_time) / self.referrals if self.referrals else None
+
+    @property
+    def satisfaction_share(self) -> Decimal | None:
+        return Decimal(self.satisfied) / self.visits if self.visits else None
+
+    @property
+    def appeal_result(self) -> Decimal | None:
+        if not self.referrals:
+            return None
+        if self.satisfaction_share is None:  # no answered visit yet: the on-time share alone
+            return HUNDRED * self.on_time_share
+        return HUNDRED * (HALF * self.on_time_share + HALF * self.satisfaction_share)
+
+
+@dataclass(frozen=True)
+class Result:
+    review_mean: Decimal | None
+    appeal_result: Decimal | None
+    score: Decimal | None
+    grade: str
+
+
+def grade_of(score: Decimal | None) -> str:
+    if score is None:
+        return Grade.NOT_EVALUATED
+    if score >= _setting("EVALUATION_EXCELLENT"):
+        return Grade.EXCELLENT
+    if score >= _setting("EVALUATION_QUALIFIED"):
+        return Grade.QUALIFIED
+    return Grade.UNQUALIFIED
+
+
+def evaluate(figures: Figures) -> Result:
+    """The formula (module docstring): rounded once at the end."""
+    review, appeals = figures.review_mean, figures.appeal_result
+    if review is not None and appeals is not None:
+        score = (
+            _setting("EVALUATION_REVIEW_WEIGHT") * review
+            + _setting("EVALUATION_APPEAL_WEIGHT") * appeals
+        )
+    else:
+        score = review if review is not None else appeals
+    score = _round(score)
+    return Result(_round(review), _round(appeals), score, grade_of(score))
+
+
+# --- The figures of every department, from grouped queries ------------------------------
+
+
+def review_totals(*, year: int) -> dict[int, tuple[int, int]]:
+    """(count, sum of the three scores) of each department's review scores at department
+    review meetings held in `year` (local time). One grouped query. It may give way to the
+    yearly means query of meetings/queries.py once that exists (the same rule)."""
+    start, end = year_bounds(year)
+    rows = (
+        ReviewScore.objects.filter(
+            meeting__type=MeetingType.DEPARTMENT_REVIEW,
+            meeting__held_at__gte=start,
+            meeting__held_at__lt=end,
+        )
+        .order_by()
+        .values("department")
+        .annotate(n=Count("pk"), total=Sum(F("attitude") + F("efficiency") + F("results")))
+    )
+    return {row["department"]: (row["n"], row["total"] or 0) for row in rows}
+
+
+def figures_for_year(*, year: int) -> dict[Department, Figures]:
+    """Every active department, and any inactive one with records in the year, with its
+    figures (three queries whatever the number of departments or appeals)."""
+    reviews = review_totals(year=year)
+    outcomes = referral_outcomes(year=year)
+    departments = Department.objects.filter(
+        Q(active=True) | Q(pk__in=set(reviews) | set(outcomes))
+    ).order_by("level", "name")
+    figures = {}
+    for department in departments:
+        count, total = reviews.get(department.pk, (0, 0))
+        outcome = outcomes.get(department.pk)
+        figures[department] = Figures(
+            review_count=count,
+            review_total=total,
+            referrals=outcome.referrals if outcome else 0,
+            solved_on_time=outcome.solved_on_time if outcome else 0,
+            visits=outcome.visits if outcome else 0,
+            satisfied=outcome.satisfied if outcome else 0,
+        )
+    return figures
+
+
+# --- The written opinion ----------------------------------------------------------------
+
+# What the opinion names as a strength or a problem, from the figures (shares in percent).
+STRENGTH_AT = Decimal(90)
+PROBLEM_BELOW = {"on_time": Decimal(80), "satisfaction": Decimal(80), "review": Decimal(70)}
+
+
+def _percent(share: Decimal | None) -> Decimal | None:
+    return _round(HUNDRED * share) if share is not None else None
+
+
+def _strengths_and_problems(figures: Figures, result: Result) -> tuple[list, list]:
+    """Chosen from the counts and the rounded mean review score (what the draft keeps)."""
+    on_time = _percent(figures.on_time_share)
+    satisfaction = _percent(figures.satisfaction_share)
+    review = result.review_mean
+    strengths, problems = [], []
+    checks = (
+        (
+            on_time,
+            "on_time",
+            _("Referred appeals were solved by their due dates."),
+            _("Some referred appeals were solved late or not at all."),
+        ),
+        (
+            satisfaction,
+            "satisfaction",
+            _("Residents were satisfied with the solutions."),
+            _("Residents' satisfaction with the solutions is low."),
+        ),
+        (
+            review,
+            "review",
+            _("Reviewers rated the department's service highly."),
+            _("Reviewers rated the department's service poorly."),
+        ),
+    )
+    for value, name, strength, problem in checks:
+        if value is None:
+            continue
+        if value >= STRENGTH_AT:
+            strengths.append(strength)
+        elif value < PROBLEM_BELOW[name]:
+            problems.append(problem)
+    return strengths, problems
+
+
+def opinion_text(*, department: Department, year: int, figures: Figures, result: Result) -> str:
+    """The written opinion, from templates/yearend/opinion.txt, in the document language."""
+    strengths, problems = _strengths_and_problems(figures, result)
+    with translation.override(DOCUMENT_LANGUAGE):
+        return render_to_string(
+            "yearend/opinion.txt",
+            {
+                "department": department,
+                "year": year,
+                "figures": figures,
+                "result": result,
+                "grade": Grade(result.grade).label,
+                "on_time": _percent(figures.on_time_share),
+                "satisfaction": _percent(figures.satisfaction_share),
+                "strengths": strengths,
+                "problems": problems,
+            },
+        ).strip()
+
+
+# --- Drafts -----------------------------------------------------------------------------
+
+
+def _edited(evaluation: DepartmentEvaluation) -> bool:
+    """Has someone edited this draft's opinion? It differs from what the template writes
+    for the figures and result the draft holds. (If the template itself changed since, an
+    untouched opinion looks edited and is kept: the safe side.)"""
+    figures = Figures(
+        review_count=evaluation.review_count,
+        referrals=evaluation.referrals,
+        solved_on_time=evaluation.solved_on_time,
+        visits=evaluation.visits,
+        satisfied=evaluation.satisfied,
+    )
+    result = Result(
+        evaluation.review_mean, evaluation.appeal_result, evaluation.score, evaluation.grade
+    )
+    written = opinion_text(
+        department=evaluation.department, year=evaluation.year, figures=figures, result=result
+    )
+    return evaluation.opinion.strip() != written
+
+
+FIGURE_FIELDS = [
+    "review_count",
+    "review_mean",
+    "referrals",
+    "solved_on_time",
+    "visits",
+    "satisfied",
+    "appeal_result",
+    "score",
+    "grade",
+    "opinion",
+    "drafted_at",
+]
+
+
+def _fill(evaluation: DepartmentEvaluation, figures: Figures, at) -> None:
+    """Write the figures, score, grade and opinion into a draft. The opinion is rewritten
+    only while nobody has edited it (a committee member's words are kept on a refresh)."""
+    keep_opinion = evaluation.pk is not None and evaluation.opinion and _edited(evaluation)
+    result = evaluate(figures)
+    evaluation.review_count = figures.review_count
+    evaluation.review_mean = result.review_mean
+    evaluation.referrals = figures.referrals
+    evaluation.solved_on_time = figures.solved_on_time
+    evaluation.visits = figures.visits
+    evaluation.satisfied = figures.satisfied
+    evaluation.appeal_result = result.appeal_result
+    evaluation.score = result.score
+    evaluation.grade = result.grade
+    evaluation.drafted_at = at
+    if not keep_opinion:
+        evaluation.opinion = opinion_text(
+            department=evaluation.department, year=evaluation.year, figures=figures, result=result
+        )
+
+
+def evaluation_draft(
+    *, department: Department, year: int, figures: Figures, at=None
+) -> DepartmentEvaluation:
+    """Create or refresh the (department, year) draft; an approved one is left as it is."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        evaluation = (
+            DepartmentEvaluation.objects.select_for_update()
+            .filter(department=department, year=year)
+            .first()
+        )
+        if evaluation is not None and evaluation.status != EvaluationStatus.DRAFT:
+            return evaluation
+        if evaluation is None:
+            evaluation = DepartmentEvaluation(department=department, year=year)
+        _fill(evaluation, figures, at)
+        try:
+            with transaction.atomic():
+                evaluation.save()
+        except IntegrityError:  # another run created it a moment ago: refresh that one
+            return evaluation_draft(department=department, year=year, figures=figures, at=at)
+    return evaluation
+
+
+def evaluations_draft(*, year: int, at=None) -> list[DepartmentEvaluation]:
+    """Draft or refresh every department's evaluation for `year`: once per (department,
+    year), approved ones untouched. A constant number of queries at any size: the figures
+    (three), the existing evaluations (one, locked), one insert and one update."""
+    at = at or timezone.now()
+    figures = figures_for_year(year=year)
+    with transaction.atomic():
+        existing = {
+            e.department_id: e
+            for e in DepartmentEvaluation.objects.select_for_update().filter(
+                year=year, department__in=[d.pk for d in figures]
+            )
+        }
+        new, refreshed, result = [], [], []
+        for department, its_figures in figures.items():
+            evaluation = existing.get(department.pk)
+            if evaluation is not None and evaluation.status != EvaluationStatus.DRAFT:
+                result.append(evaluation)
+                continue
+            if evaluation is None:
+                evaluation = DepartmentEvaluation(department=department, year=year)
+                new.append(evaluation)
+            else:
+                evaluation.department = department  # no query for its name
+                refreshed.append(evaluation)
+            _fill(evaluation, its_figures, at)
+            result.append(evaluation)
+        DepartmentEvaluation.objects.bulk_create(new)
+        DepartmentEvaluation.objects.bulk_update(refreshed, FIGURE_FIELDS, batch_size=500)
+    return result
+
+
+def evaluation_opinion_set(*, evaluation: DepartmentEvaluation, opinion: str) -> bool:
+    """A committee member's words for a draft's opinion; False when it is no longer a draft
+    (approved meanwhile: a conditional UPDATE, so a stale page changes nothing)."""
+    updated = DepartmentEvaluation.objects.filter(
+        pk=evaluation.pk, status=EvaluationStatus.DRAFT
+    ).update(opinion=opinion)
+    evaluation.opinion = opinion
+    return bool(updated)

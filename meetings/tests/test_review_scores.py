@@ -6,11 +6,18 @@ from datetime import datetime
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings.models import Department, Meeting, MeetingType, ReviewScore
 from meetings.queries import review_means
 from meetings.services import MoveRefused, Refusal, review_scores_enter
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The refusals read in English, so the tests can quote them."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -6,6 +6,9 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form[data-score-sheet]")) {
     const boxes = () =>
       Array.from(form.querySelectorAll("tbody input:not([type=hidden])"));
+    // The cursor starts in the first box with its value selected: typing replaces it.
+    const first = form.querySelector("[autofocus]");
+    if (first) first.select();
     form.addEventListener("keydown", (event) => {
       const box = event.target;
       if (event.key !== "Enter" || event.isComposing || !box.matches("tbody input")) return;

@@ -3,13 +3,13 @@ every appeal has its timeline. Idempotent: a community that already has its demo
 left alone."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from branches.models import Community, Estate
+from branches.models import Community, Estate, Member
 
 from . import services
 from .models import Appeal, AppealCategory, Department, Meeting, MeetingType
@@ -638,6 +638,68 @@ def _carry_through(appeal, rng, pm, departments, filed, staff, secretary):
     )
 
 
+# The previous year's department work review: each department's mean around its target
+# (县住建局 high, 县城管局 middling, 派出所 low); 社会事务办 was not reviewed that year.
+REVIEW_TARGETS = {
+    "县住房和城乡建设局": 92,
+    "县城市管理和综合执法局": 75,
+    "黄兴镇派出所": 50,
+}
+REVIEW_REPRESENTATIVES = ["王建国", "刘桂英", "陈志强", "赵秀兰"]
+REVIEW_COMMENTS = {
+    92: "服务热情，办事快。",
+    75: "整改还需加快。",
+    50: "多次催办才处理，答复不及时。",
+}
+
+
+def _seed_review_scores(community, departments, now):
+    """The previous year's department review meeting of the community, closed, with its
+    attendees and the scores of a paper sheet per department, entered as a clerk would."""
+    staff = get_user_model().objects.get(username="guangda")
+    year = timezone.localtime(now).year - 1
+    held_at = timezone.make_aware(datetime(year, 12, 16, 14, 30))
+    review, _ = Meeting.objects.get_or_create(
+        type=MeetingType.DEPARTMENT_REVIEW,
+        community=community,
+        estate=None,
+        held_at=held_at,
+        defaults={
+            "place": f"{community.name}党群服务中心",
+            "chair": "李书记",
+            "created_by": staff,
+            "resident_representatives": "\n".join(REVIEW_REPRESENTATIVES),
+        },
+    )
+    if not review.attendees.exists():
+        review.attendees.set(
+            Member.objects.filter(estate__community=community, active=True).order_by("pk")[:8]
+        )
+    reviewers = [
+        {"member": pk} for pk in review.attendees.order_by("pk").values_list("pk", flat=True)
+    ]
+    reviewers += [{"representative": name} for name in REVIEW_REPRESENTATIVES]
+    for name, target in REVIEW_TARGETS.items():
+        rows = []
+        for i, reviewer in enumerate(reviewers):
+            spread = (i * 7) % 9 - 4  # -4 … +4, the same every run
+            scores = [max(0, min(100, target + spread + d)) for d in (1, -1, 0)]
+            rows.append(
+                {
+                    **reviewer,
+                    "attitude": scores[0],
+                    "efficiency": scores[1],
+                    "results": scores[2],
+                    "comment": REVIEW_COMMENTS[target] if i % 4 == 0 else "",
+                }
+            )
+        services.review_scores_enter(
+            meeting=review, department=departments[name], rows=rows, by=staff, at=held_at
+        )
+    if not review.is_closed:
+        _close(review, staff, f"{year}年度部门工作评议：党员和居民代表对驻点部门逐项打分。", 40)
+
+
 def _estate_of(user):
     scope = getattr(user, "staff_scope", None)
     return scope.estate_id if scope else None
@@ -677,6 +739,7 @@ def seed_meetings_demo() -> dict:
         _seed_guangda(guangda, categories, departments, now)
     if not Appeal.objects.filter(estate__community=jinxing, title=JINXING_APPEALS[0][3]).exists():
         _seed_jinxing(jinxing, categories, now)
+    _seed_review_scores(guangda, departments, now)
     return {
         "appeals": Appeal.objects.count(),
         "meetings": Meeting.objects.count(),

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import (
+    Avg,
     Case,
     Count,
     DateTimeField,
     Exists,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -22,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,7 @@ from .models import (
     MeetingType,
     Notification,
     ReturnVisit,
+    ReviewScore,
     Satisfaction,
     Status,
 )
@@ -501,6 +504,130 @@ def referral_outcomes(*, year: int) -> dict[int, ReferralOutcome]:
             solved_on_time=row["solved_on_time"] or 0,
             visits=row["visits"],
             satisfied=row["satisfied"],
+        )
+        for row in rows
+    }
+
+
+# --- Department review scores -----------------------------------------------------------
+
+
+def representatives_of(meeting: Meeting) -> list[str]:
+    """The resident representatives named in a meeting's list: one per line, trimmed (also of
+    full-width spaces), blank lines and repeats left out, in the list's order."""
+    names = []
+    for line in meeting.resident_representatives.splitlines():
+        name = line.strip()
+        if name and name not in names:
+            names.append(name[:50])
+    return names
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """One line of a department's score sheet: a party member among the meeting's attendees
+    or a representative from its list, with the scores already entered (if any)."""
+
+    key: str  # "m<pk>" for a member, "r:<name>" for a representative
+    name: str
+    member_id: int | None
+    representative: str
+    score: ReviewScore | None
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_id is not None
+
+
+def reviewer_key(*, member_id: int | None = None, representative: str = "") -> str:
+    return f"m{member_id}" if member_id is not None else f"r:{representative}"
+
+
+def review_sheet(*, meeting: Meeting, department: Department) -> list[Reviewer]:
+    """The reviewers of a department at a review meeting (attending members by name, then
+    the representatives in the list's order), each with their current scores: two queries."""
+    scores = {
+        reviewer_key(member_id=s.member_id, representative=s.representative): s
+        for s in ReviewScore.objects.filter(meeting=meeting, department=department)
+    }
+    rows = [
+        Reviewer(key, name, pk, "", scores.get(key))
+        for pk, name in meeting.attendees.order_by("name", "pk").values_list("pk", "name")
+        for key in [reviewer_key(member_id=pk)]
+    ]
+    rows += [
+        Reviewer(key, name, None, name, scores.get(key))
+        for name in representatives_of(meeting)
+        for key in [reviewer_key(representative=name)]
+    ]
+    return rows
+
+
+@dataclass(frozen=True)
+class ReviewMean:
+    """A department's review figures: how many reviewers scored it and the means (0–100)."""
+
+    department_id: int
+    reviewers: int
+    attitude: float
+    efficiency: float
+    results: float
+    mean: float  # of the three criteria together (each reviewer's three scores averaged)
+
+
+def review_means(
+    *,
+    meeting: Meeting | None = None,
+    year: int | None = None,
+    departments=None,
+) -> dict[int, ReviewMean]:
+    """Each department's review figures, by department id, computed by the database in one
+    query (Count and Avg), for one meeting or for one calendar year (the meetings held in it,
+    in local time: Asia/Shanghai), or both. `departments` (ids or a queryset) narrows it.
+    A department nobody scored is absent from the answer, not zero.
+
+    The year end calls `review_means(year=2025)`: every department review meeting of the
+    town held in 2025 counts, closed or not, and a reviewer who scored a department at two
+    meetings counts twice."""
+    if meeting is None and year is None:
+        raise ValueError("review_means needs a meeting or a year")
+    scores = ReviewScore.objects.all()
+    if meeting is not None:
+        scores = scores.filter(meeting=meeting)
+    if year is not None:
+        start, end = (
+            timezone.make_aware(datetime(y, 1, 1)) for y in (year, year + 1)
+        )  # midnight in the current (local) time zone
+        scores = scores.filter(
+            meeting__type=MeetingType.DEPARTMENT_REVIEW,
+            meeting__held_at__gte=start,
+            meeting__held_at__lt=end,
+        )
+    if departments is not None:
+        scores = scores.filter(department__in=departments)
+    as_float = {"output_field": FloatField()}
+    rows = (
+        scores.order_by()
+        .values("department")
+        .annotate(
+            reviewers=Count("pk"),
+            attitude_mean=Avg(Cast("attitude", FloatField())),
+            efficiency_mean=Avg(Cast("efficiency", FloatField())),
+            results_mean=Avg(Cast("results", FloatField())),
+            overall=Avg(
+                Cast(F("attitude") + F("efficiency") + F("results"), FloatField()) / 3.0,
+                **as_float,
+            ),
+        )
+    )
+    return {
+        row["department"]: ReviewMean(
+            department_id=row["department"],
+            reviewers=row["reviewers"],
+            attitude=row["attitude_mean"],
+            efficiency=row["efficiency_mean"],
+            results=row["results_mean"],
+            mean=row["overall"],
         )
         for row in rows
     }

@@ -6,10 +6,14 @@ appeal at once exactly one wins) and writes its timeline event in the same trans
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.conf import settings
+from django.contrib.admin.models import CHANGE as CHANGE_FLAG
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +36,7 @@ from .models import (
     Meeting,
     MeetingType,
     ReturnVisit,
+    ReviewScore,
     Satisfaction,
     Source,
     Status,
@@ -48,6 +53,7 @@ from .moves import (  # noqa: F401 - MOVES, RULES and appeal_moves_open are the 
     direct_by_secretary,
 )
 from .photos import CleanPhoto
+from .queries import representatives_of
 from .reminders import reminder_columns
 from .scope import appeals_for, meetings_for
 from .tracking import new_code
@@ -850,3 +856,134 @@ def forum_register_appeals(
         return [
             appeal_submit(source=Source.FORUM, by=by, meeting=meeting, at=at, **row) for row in rows
         ]
+
+
+# --- Department review scores -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoresEntered:
+    created: int
+    corrected: int
+    unchanged: int
+
+
+SCORE_FIELDS = ("attitude", "efficiency", "results")
+
+
+def _review_row(row: dict, index: int, members: dict, representatives: list[str]) -> dict:
+    """One row of a sheet, checked: its reviewer one of the meeting's, its scores 0–100."""
+
+    def refuse(message):
+        refused = MoveRefused(message, Refusal.INVALID)
+        refused.row = index  # the sheet shows it on its line
+        return refused
+
+    member = row.get("member")
+    member_id = getattr(member, "pk", member)
+    name = (row.get("representative") or "").strip()
+    if (member_id is None) == (not name):
+        raise refuse(_("Each line is by one party member or one resident representative."))
+    if member_id is not None and member_id not in members:
+        raise refuse(_("This party member did not attend the meeting."))
+    if name and name not in representatives:
+        raise refuse(
+            _("%(name)s is not among the meeting's resident representatives.") % {"name": name}
+        )
+    scores = {}
+    for field in SCORE_FIELDS:
+        value = row.get(field)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            raise refuse(_("Each score is a whole number from 0 to 100."))
+        scores[field] = value
+    comment = (row.get("comment") or "").strip()
+    if len(comment) > 1000:
+        raise refuse(_("A comment is 1,000 characters at most."))
+    reviewer = members[member_id] if member_id is not None else name
+    return {
+        "member_id": member_id,
+        "representative": name,
+        "reviewer": reviewer,
+        "comment": comment,
+        **scores,
+    }
+
+
+def review_scores_enter(
+    *, meeting: Meeting, department: Department, rows: list[dict], by, at: datetime | None = None
+) -> ScoresEntered:
+    """Enter a sheet of scores of one department at a department work review meeting: each
+    row {"member": Member (or its pk) | "representative": name, "attitude", "efficiency",
+    "results": 0–100, "comment"}. The reviewer is an attending party member or a name in the
+    meeting's list of resident representatives. All rows are saved or none.
+
+    A reviewer's row entered again for the same department replaces theirs (a correction),
+    recorded in the meeting's history (who, when, before and after). Scores may be entered
+    after the meeting is closed: the clerk types the paper sheets afterwards."""
+    _check_meeting(meeting, by, open_only=False)
+    if meeting.type != MeetingType.DEPARTMENT_REVIEW:
+        raise MoveRefused(
+            _("Departments are scored at a department work review meeting."), Refusal.INVALID
+        )
+    if not Department.objects.filter(pk=department.pk).exists():
+        raise MoveRefused(_("No such department."), Refusal.INVALID)
+    members = dict(meeting.attendees.values_list("pk", "name"))
+    representatives = representatives_of(meeting)
+    checked = [_review_row(row, i, members, representatives) for i, row in enumerate(rows)]
+    seen = set()
+    for i, row in enumerate(checked):
+        key = (row["member_id"], row["representative"])
+        if key in seen:
+            refused = MoveRefused(
+                _("%(name)s is on the sheet twice.") % {"name": row["reviewer"]}, Refusal.INVALID
+            )
+            refused.row = i
+            raise refused
+        seen.add(key)
+    now = at or timezone.now()
+    created = corrected = unchanged = 0
+    with transaction.atomic():
+        existing = {
+            (s.member_id, s.representative): s
+            for s in ReviewScore.objects.select_for_update().filter(
+                meeting=meeting, department=department
+            )
+        }
+        corrections = []
+        for row in checked:
+            values = {field: row[field] for field in (*SCORE_FIELDS, "comment")}
+            score = existing.get((row["member_id"], row["representative"]))
+            if score is None:
+                ReviewScore.objects.create(
+                    meeting=meeting,
+                    department=department,
+                    member_id=row["member_id"],
+                    representative=row["representative"],
+                    entered_by=by,
+                    entered_at=now,
+                    **values,
+                )
+                created += 1
+                continue
+            if all(getattr(score, field) == value for field, value in values.items()):
+                unchanged += 1
+                continue
+            before = "/".join(str(getattr(score, f)) for f in SCORE_FIELDS)
+            after = "/".join(str(values[f]) for f in SCORE_FIELDS)
+            ReviewScore.objects.filter(pk=score.pk).update(entered_by=by, entered_at=now, **values)
+            corrections.append(f"{department.name}: {row['reviewer']} {before} → {after}")
+            corrected += 1
+        if corrections:
+            # The meeting's history page (the admin's) shows who corrected what, and when.
+            LogEntry.objects.create(
+                user_id=by.pk,
+                action_time=now,
+                content_type=ContentType.objects.get_for_model(Meeting),
+                object_id=str(meeting.pk),
+                object_repr=str(meeting)[:200],
+                action_flag=CHANGE_FLAG,
+                change_message="; ".join(
+                    [_("Review scores corrected (attitude/efficiency/results)"), *corrections]
+                )[:2000],
+            )
+    return ScoresEntered(created, corrected, unchanged)

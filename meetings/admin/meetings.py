@@ -5,9 +5,11 @@ closing."""
 import re
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +18,8 @@ from branches.scope import CHANGE, is_secretary, may
 from branches.scoped_admin import ScopedModelAdmin
 
 from .. import services
-from ..forms.staff import ForumRows, MeetingForm
-from ..models import Meeting, MeetingType
+from ..forms.staff import ForumRows, MeetingForm, review_rows
+from ..models import Department, Meeting, MeetingType
 from ..moves import meeting_moves_open
 from ..queries import (
     active_departments,
@@ -25,6 +27,8 @@ from ..queries import (
     appeals_for_agenda,
     buildings_of_meeting_place,
     dissatisfied_since_last_meeting,
+    review_means,
+    review_sheet,
 )
 from ..scope import appeals_for, meetings_for
 from .actions import ACTIONS, meeting_bound
@@ -103,6 +107,16 @@ class MeetingAdmin(ScopedModelAdmin):
                 name="meetings_meeting_close",
             ),
             path(
+                "<path:object_id>/scores/",
+                self.admin_site.admin_view(self.score_departments_view),
+                name="meetings_meeting_scores",
+            ),
+            path(
+                "<path:object_id>/scores/<int:department_id>/",
+                self.admin_site.admin_view(self.score_sheet_view),
+                name="meetings_meeting_score_sheet",
+            ),
+            path(
                 "<path:object_id>/agenda/",
                 self.admin_site.admin_view(self.agenda_view),
                 name="meetings_meeting_agenda",
@@ -178,7 +192,21 @@ class MeetingAdmin(ScopedModelAdmin):
             context["dissatisfied"] = dissatisfied_since_last_meeting(meeting=meeting)
         if can_act:
             context["open_appeals"] = appeals_for_agenda(meeting=meeting, user=request.user)
+        if meeting.type == MeetingType.DEPARTMENT_REVIEW:
+            context["review"] = self._review_figures(meeting)
+            # Scores may be typed after the meeting is closed, from the paper sheets.
+            context["can_score"] = may(request.user, CHANGE, Meeting)
         return context
+
+    @staticmethod
+    def _review_figures(meeting):
+        """Each scored department's figures, by name: two queries, whatever the scores."""
+        means = review_means(meeting=meeting)
+        names = {d.pk: str(d) for d in Department.objects.filter(pk__in=means)}
+        return sorted(
+            ({"department": names[pk], "figures": figures} for pk, figures in means.items()),
+            key=lambda row: row["department"],
+        )
 
     def _meeting_or_404(self, request, object_id):
         meeting = self.get_object(request, object_id)
@@ -302,3 +330,155 @@ class MeetingAdmin(ScopedModelAdmin):
         if added:
             messages.success(request, _("%(n)d appeals put on the agenda.") % {"n": added})
         return self._page(meeting)
+
+    # --- Department review scores: a clerk types the paper sheets, one department a page.
+
+    def _scoring_meeting(self, request, object_id):
+        meeting = self._meeting_or_404(request, object_id)
+        if meeting.type != MeetingType.DEPARTMENT_REVIEW:
+            raise Http404
+        if not may(request.user, CHANGE, Meeting):
+            raise PermissionDenied
+        return meeting
+
+    def _scoring_context(self, request, meeting, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "meeting": meeting,
+            "page": reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+            **context,
+        }
+
+    @staticmethod
+    def _departments_to_score(meeting):
+        """The active departments, and any scored here since made inactive."""
+        return list(
+            Department.objects.filter(Q(active=True) | Q(review_scores__meeting=meeting)).distinct()
+        )
+
+    def score_departments_view(self, request, object_id):
+        meeting = self._scoring_meeting(request, object_id)
+        means = review_means(meeting=meeting)
+        departments = [
+            {"department": d, "figures": means.get(d.pk)}
+            for d in self._departments_to_score(meeting)
+        ]
+        context = self._scoring_context(
+            request,
+            meeting,
+            departments=departments,
+            title=_("Enter review scores: choose a department"),
+        )
+        return TemplateResponse(request, "admin/meetings/meeting/score_departments.html", context)
+
+    def score_sheet_view(self, request, object_id, department_id):
+        meeting = self._scoring_meeting(request, object_id)
+        departments = self._departments_to_score(meeting)
+        department = next((d for d in departments if d.pk == department_id), None)
+        if department is None:
+            raise Http404
+        reviewers = review_sheet(meeting=meeting, department=department)
+        by_key = {r.key: r for r in reviewers}
+        Rows = review_rows(len(reviewers))
+        if request.method == "POST":
+            rows = Rows(request.POST, prefix="score")
+            if not rows.is_valid():
+                messages.error(request, _("Some lines need correcting; nothing was saved."))
+            elif self._save_sheet(request, meeting, department, rows, by_key):
+                return redirect(self._after_sheet(request, meeting, department, departments))
+        else:
+            rows = Rows(
+                prefix="score",
+                initial=[
+                    {
+                        "reviewer": r.key,
+                        **(
+                            {
+                                "attitude": r.score.attitude,
+                                "efficiency": r.score.efficiency,
+                                "results": r.score.results,
+                                "comment": r.score.comment,
+                            }
+                            if r.score
+                            else {}
+                        ),
+                    }
+                    for r in reviewers
+                ],
+            )
+        if rows.forms:  # the cursor in the first line, or in the first one to correct
+            first = next((f for f in rows.forms if f.errors), rows.forms[0])
+            first.fields["attitude"].widget.attrs["autofocus"] = True
+        lines = [
+            {"form": form, "reviewer": by_key.get(form["reviewer"].value())} for form in rows.forms
+        ]
+        position = departments.index(department)
+        context = self._scoring_context(
+            request,
+            meeting,
+            department=department,
+            rows=rows,
+            lines=lines,
+            has_next=position + 1 < len(departments),
+            position=position + 1,
+            count=len(departments),
+            title=_("Review scores: %(department)s") % {"department": department},
+        )
+        return TemplateResponse(request, "admin/meetings/meeting/score_sheet.html", context)
+
+    def _save_sheet(self, request, meeting, department, rows, by_key) -> bool:
+        filled = []
+        for index, form in enumerate(rows.forms):
+            if form.is_blank():
+                continue
+            reviewer = by_key.get(form.cleaned_data["reviewer"])
+            if reviewer is None:
+                form.add_error(None, _("This reviewer is no longer on the meeting's lists."))
+                return False
+            filled.append(
+                (
+                    index,
+                    {
+                        "member": reviewer.member_id,
+                        "representative": reviewer.representative,
+                        **{
+                            f: form.cleaned_data[f]
+                            for f in ("attitude", "efficiency", "results", "comment")
+                        },
+                    },
+                )
+            )
+        try:
+            entered = services.review_scores_enter(
+                meeting=meeting,
+                department=department,
+                rows=[r for _i, r in filled],
+                by=request.user,
+            )
+        except services.MoveRefused as refused:
+            row = getattr(refused, "row", None)
+            if row is not None and row < len(filled):
+                rows.forms[filled[row][0]].add_error(None, refused.message)
+            messages.error(request, refused.message)
+            return False
+        messages.success(
+            request,
+            _("%(department)s: %(created)d scores entered, %(corrected)d corrected.")
+            % {
+                "department": department,
+                "created": entered.created,
+                "corrected": entered.corrected,
+            },
+        )
+        return True
+
+    @staticmethod
+    def _after_sheet(request, meeting, department, departments) -> str:
+        position = departments.index(department)
+        if "next" in request.POST and position + 1 < len(departments):
+            return reverse(
+                "admin:meetings_meeting_score_sheet",
+                args=[meeting.pk, departments[position + 1].pk],
+            )
+        return reverse("admin:meetings_meeting_change", args=[meeting.pk]) + "#review-scores"

@@ -227,3 +227,62 @@ class MeetingForm(forms.ModelForm):
             "head_count",
             "minutes",
         ]
+
+
+# --- Department review scores ---------------------------------------------------------
+
+
+def _score_field(label):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        required=False,
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "min": 0, "max": 100, "class": "score-input"}
+        ),
+    )
+
+
+class ReviewRowForm(forms.Form):
+    """One reviewer's line of a department's score sheet: all three scores, or none (an empty
+    line is skipped), and an optional comment."""
+
+    reviewer = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    attitude = _score_field(_("service attitude"))
+    efficiency = _score_field(_("efficiency"))
+    results = _score_field(_("results"))
+    comment = forms.CharField(
+        label=_("comment"),
+        max_length=1000,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "score-comment"}),
+    )
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return all(data.get(f) in (None, "") for f in ("attitude", "efficiency", "results")) and (
+            not data.get("comment")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = [f for f in ("attitude", "efficiency", "results") if cleaned.get(f) is not None]
+        missing = [f for f in ("attitude", "efficiency", "results") if f not in filled]
+        if missing and (filled or cleaned.get("comment")) and not self.errors:
+            raise forms.ValidationError(
+                _("Fill in all three scores, or leave the whole line empty.")
+            )
+        return cleaned
+
+
+def review_rows(reviewers: int):
+    """The sheet's formset: one line per reviewer, as many as the page offers and no more."""
+    return forms.formset_factory(
+        ReviewRowForm,
+        formset=BoundedFormSet,
+        extra=0,
+        max_num=reviewers,
+        absolute_max=reviewers,
+        validate_max=True,
+    )

@@ -49,7 +49,9 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
             "zeroindex.surveytask",
         ),
         R,
-    ),
+    )
+    # The committee reviews, edits and approves the year-end evaluations.
+    | {"governance.departmentevaluation": frozenset({VIEW, CHANGE})},
     StaffRole.COMMUNITY_STAFF: {
         "branches.town": R,
         "branches.community": R,

@@ -922,4 +922,14 @@ ZH = {
     "approved by": "审定人",
     "department evaluation": "部门评议",
     "department evaluations": "部门评议",
+    # the evaluation as a document (governance/documents.py)
+    "%(year)s evaluation of the work of %(department)s": "%(year)s年度%(department)s工作评议意见书",
+    "Revision, version %(version)s": "修订版 第%(version)s版",
+    "Version %(version)s": "第%(version)s版",
+    "Draft, not approved": "草稿（未经审定）",
+    "Download the PDF": "下载 PDF",
+    "Figures": "评议数据",
+    "Review scores given": "评议评分份数",
+    "Score: %(score)s · Grade: %(grade)s": "得分：%(score)s　等次：%(grade)s",
+    "Approved by %(name)s on %(date)s": "审定人：%(name)s　审定日期：%(date)s",
 }

@@ -363,5 +363,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per task run is noise when tasks run in-process (the embedded default).
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
+    # WeasyPrint logs each step of each PDF (the evaluations) at INFO.
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zeroindex import urls as zeroindex_urls
 
-from . import views
+from . import evaluation_views, views
 
 admin.site.site_header = _("Three Fives community governance")
 admin.site.site_title = _("Community governance")
@@ -25,6 +25,17 @@ urlpatterns = [
     path("scoreboard/", include("zeroindex.urls")),
     # the committee's and staff's pages (issue 11 adds its own beside the five zeros)
     path("dashboard/", include([path("zeros/", include(zeroindex_urls.dashboard_urlpatterns))])),
+    # the year end: an evaluation as a printable document and as a PDF (the committee's)
+    path(
+        "yearend/evaluations/<int:evaluation_id>/document/",
+        evaluation_views.evaluation_document,
+        name="evaluation_document",
+    ),
+    path(
+        "yearend/evaluations/<int:evaluation_id>/document.pdf",
+        evaluation_views.evaluation_document_pdf,
+        name="evaluation_document_pdf",
+    ),
     # the language switch; it also remembers a staff user's choice (for their messages)
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -984,4 +984,13 @@ ZH = {
     "Save and next department": "保存并录入下一个部门",
     "Save and back to the meeting": "保存并返回会议",
     "This meeting has no attending party members and no resident representatives yet: add them on the meeting's page first.": "本次会议还没有出席党员和居民代表：请先在会议页面中添加。",
+    # the evaluation as a document (governance/documents.py)
+    "%(year)s evaluation of the work of %(department)s": "%(year)s年度%(department)s工作评议意见书",
+    "Revision, version %(version)s": "修订版 第%(version)s版",
+    "Version %(version)s": "第%(version)s版",
+    "Draft, not approved": "草稿（未经审定）",
+    "Download the PDF": "下载 PDF",
+    "Review scores given": "评议评分份数",
+    "Score: %(score)s · Grade: %(grade)s": "得分：%(score)s　等次：%(grade)s",
+    "Approved by %(name)s on %(date)s": "审定人：%(name)s　审定日期：%(date)s",
 }

@@ -1,0 +1,108 @@
+"""A department's evaluation as a document: printable HTML and the PDF delivered on approval.
+
+Both come from one template (`templates/yearend/evaluation_document.html`) and one print
+stylesheet (`static/css/document.css`), always in Chinese, the document language, whatever
+the reader's language. The PDF is drawn by WeasyPrint with the system's CJK font
+(fonts-wqy-microhei on Debian), so no font file or CDN is fetched; the stylesheet is handed
+to WeasyPrint as a file.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import DepartmentEvaluation, EvaluationStatus
+
+TEMPLATE = "yearend/evaluation_document.html"
+STYLESHEET = "css/document.css"
+NO_DATA = "—"
+
+
+def _number(value) -> str:
+    if value is None:
+        return NO_DATA
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 85.50 → 85.5, 90.00 → 90
+    return str(value)
+
+
+def _share(part: int, whole: int) -> str:
+    """'12 / 15（80%）', or '0' when there is nothing to share out."""
+    if not whole:
+        return "0"
+    return f"{part} / {whole}（{round(100 * part / whole)}%）"
+
+
+def _figures(evaluation: DepartmentEvaluation) -> list[tuple[str, str]]:
+    """The figures table's rows, labelled with the model's own (translated) field names."""
+
+    def label(field: str) -> str:
+        return str(DepartmentEvaluation._meta.get_field(field).verbose_name)
+
+    e = evaluation
+    return [
+        # the field's own label ("review scores") reads like a score beside a count
+        (str(_("Review scores given")), str(e.review_count)),
+        (label("review_mean"), _number(e.review_mean)),
+        (label("referrals"), str(e.referrals)),
+        (label("solved_on_time"), _share(e.solved_on_time, e.referrals)),
+        (label("visits"), str(e.visits)),
+        (label("satisfied"), _share(e.satisfied, e.visits)),
+        (label("appeal_result"), _number(e.appeal_result)),
+    ]
+
+
+def _approver(evaluation: DepartmentEvaluation) -> str:
+    user = evaluation.approved_by
+    if user is None:
+        return NO_DATA
+    return user.get_full_name() or user.get_username()
+
+
+def evaluation_html(evaluation: DepartmentEvaluation, *, served: bool = False) -> str:
+    """The evaluation as a whole A4 HTML document in Chinese. `served` (the staff page) links
+    the print stylesheet, the screen one and the print button's script; without it the page
+    links nothing (the PDF gets the print stylesheet as a file)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            TEMPLATE,
+            {
+                "evaluation": evaluation,
+                "department": evaluation.department.localized_name,
+                "figures": _figures(evaluation),
+                "score": _number(evaluation.score),
+                "is_draft": evaluation.status == EvaluationStatus.DRAFT,
+                "is_revision": evaluation.version > 1,
+                "approver": _approver(evaluation),
+                "served": served,
+            },
+        )
+
+
+def stylesheet_path() -> str:
+    path = finders.find(STYLESHEET)
+    if not path:  # pragma: no cover - the file is in the repository
+        raise ImproperlyConfigured(f"{STYLESHEET} is missing from the static files.")
+    return path
+
+
+def evaluation_pdf(evaluation: DepartmentEvaluation) -> bytes:
+    """The evaluation as an A4 PDF (WeasyPrint), text in the system's CJK font."""
+    try:
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+    except OSError as error:  # Pango missing: say what to install, not a bare traceback
+        raise ImproperlyConfigured(
+            "WeasyPrint needs Pango and a CJK font from the system "
+            "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei): "
+            f"{error}"
+        ) from error
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=stylesheet_path(), font_config=fonts)
+    html = HTML(string=evaluation_html(evaluation), base_url=str(settings.BASE_DIR / "static"))
+    return html.write_pdf(stylesheets=[stylesheet], font_config=fonts)

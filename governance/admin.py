@@ -11,6 +11,8 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from branches.scoped_admin import ScopedModelAdmin
@@ -90,6 +92,7 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
         "drafted_at",
         "approved_by",
         "approved_at",
+        "document",
     ]
     fieldsets = [
         (_("Figures"), {"fields": FIGURES}),
@@ -101,6 +104,17 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("document"))
+    def document(self, evaluation):
+        if evaluation.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">PDF</a>',
+            reverse("evaluation_document", args=[evaluation.pk]),
+            _("printable page"),
+            reverse("evaluation_document_pdf", args=[evaluation.pk]),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != EvaluationStatus.DRAFT:

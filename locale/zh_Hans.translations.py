@@ -993,4 +993,6 @@ ZH = {
     "Review scores given": "评议评分份数",
     "Score: %(score)s · Grade: %(grade)s": "得分：%(score)s　等次：%(grade)s",
     "Approved by %(name)s on %(date)s": "审定人：%(name)s　审定日期：%(date)s",
+    "document": "文书",
+    "printable page": "打印页",
 }

@@ -70,3 +70,12 @@ def test_a_user_without_a_scope_sees_nothing(client, evaluation):
     assert (
         client.get(reverse("admin:governance_departmentevaluation_changelist")).status_code == 403
     )
+
+
+def test_the_evaluations_page_links_to_its_document_and_pdf(client, world, evaluation):
+    client.force_login(world.town_user)
+    page = client.get(change_url(evaluation)).text
+    document = reverse("evaluation_document", args=[evaluation.pk])
+    assert f'href="{document}"' in page
+    assert f'href="{reverse("evaluation_document_pdf", args=[evaluation.pk])}"' in page
+    assert client.get(document).status_code == 200

@@ -51,7 +51,9 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         R,
     )
     # The committee reviews the year end's department evaluations and edits their opinions.
-    | {"governance.departmentevaluation": frozenset({VIEW, CHANGE})},
+    | {"governance.departmentevaluation": frozenset({VIEW, CHANGE})}
+    # and reads the branches' annual reports
+    | {"governance.branchreport": R, "governance.rectificationmeasure": R},
     StaffRole.COMMUNITY_STAFF: {
         "branches.town": R,
         "branches.community": R,
@@ -69,6 +71,9 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "zeroindex.surveyround": ALL,
         "zeroindex.suggestion": ALL,
         "zeroindex.surveytask": RW,
+        # the annual report is drafted by the year-end run, never added or deleted by hand
+        "governance.branchreport": frozenset({VIEW, CHANGE}),
+        "governance.rectificationmeasure": ALL,
     },
     StaffRole.BRANCH_SECRETARY: {
         "branches.town": R,
@@ -88,6 +93,9 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "zeroindex.surveyround": ALL,
         "zeroindex.suggestion": ALL,
         "zeroindex.surveytask": RW,
+        # the annual report is drafted by the year-end run, never added or deleted by hand
+        "governance.branchreport": frozenset({VIEW, CHANGE}),
+        "governance.rectificationmeasure": ALL,
     },
 }
 

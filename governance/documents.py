@@ -106,3 +106,67 @@ def evaluation_pdf(evaluation: DepartmentEvaluation) -> bytes:
     stylesheet = CSS(filename=stylesheet_path(), font_config=fonts)
     html = HTML(string=evaluation_html(evaluation), base_url=str(settings.BASE_DIR / "static"))
     return html.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+# --- a branch's annual report (the public page and the notice board's A4 PDF) -------------
+
+REPORT_TEMPLATE = "reports/report_document.html"
+
+
+def _rate(value: int | None) -> str:
+    return NO_DATA if value is None else f"{value}%"
+
+
+def report_context(report, measures) -> dict:
+    """What the report's page and its PDF show: figures as (label, value) rows, the
+    problems, the measures (text, due date, status: no owner names, no residents)."""
+    from meetings.models import MeetingType
+    from zeroindex.models import IncidentCategory
+
+    r = report
+    performance = [
+        (_("Appeals received"), str(r.received)),
+        (_("Appeals solved"), str(r.solved)),
+        (_("Resolution rate"), _rate(r.resolution_rate)),
+        (_("Satisfaction rate"), _rate(r.satisfaction_rate)),
+        (_("Response rate"), _rate(r.response_rate)),
+        (_("Return visits done"), str(r.visits)),
+        (_("Five-zero months"), f"{r.five_zero_months} / 12"),
+        (_("Five-zero for the whole year"), _("yes") if r.five_zero_year else _("no")),
+        (_("Survey tasks done"), _share(r.tasks_done, r.tasks_total)),
+    ]
+    meetings = [(label, r.meetings.get(value, 0)) for value, label in MeetingType.choices]
+    categories = dict(IncidentCategory.choices)
+    problems = [
+        (_("Overdue appeals"), str(r.overdue)),
+        (_("Unsolved appeals"), str(r.unsolved)),
+        (_("Dissatisfied appeals"), str(r.dissatisfied)),
+    ]
+    broken = [(categories.get(c, c), n) for c, n in r.categories.items()]
+    return {
+        "report": r,
+        "estate": r.estate,
+        "performance": performance,
+        "meetings": meetings,
+        "problems": problems,
+        "broken": broken,
+        "measures": measures,
+    }
+
+
+def report_html(report, measures, *, served: bool = False) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            REPORT_TEMPLATE, {**report_context(report, measures), "served": served}
+        )
+
+
+def report_pdf(report, measures) -> bytes:
+    """The report as an A4 PDF in Chinese for the notice board (WeasyPrint, CJK font)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=stylesheet_path(), font_config=fonts)
+    html = HTML(string=report_html(report, measures), base_url=str(settings.BASE_DIR / "static"))
+    return html.write_pdf(stylesheets=[stylesheet], font_config=fonts)

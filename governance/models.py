@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branches.models import Estate
 from meetings.models import Department
 
 
@@ -91,3 +92,154 @@ class DepartmentEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.department} · {self.year}"
+
+
+# --- Each branch's annual report ---------------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+class BranchReport(models.Model):
+    """An estate branch's annual report: one per (estate, year). The year-end run drafts it
+    and refreshes its figures while it is a draft; the estate's secretary (or its
+    community's staff) publishes it, and a published report is frozen.
+
+    The figures are columns (see governance.reports for how each is counted); two are JSON:
+    `meetings` maps a MeetingType value to the meetings held ({"forum": 4, ...}, every type
+    present), `categories` maps a five-zero IncidentCategory value to its verified incidents
+    in the year, the non-zero ones only ({"pollution": 2})."""
+
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, related_name="reports", verbose_name=_("estate")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    # performance
+    received = models.PositiveIntegerField(_("appeals received"), default=0)
+    solved = models.PositiveIntegerField(_("appeals solved"), default=0)
+    acknowledged_in_time = models.PositiveIntegerField(_("acknowledged in time"), default=0)
+    visits = models.PositiveIntegerField(_("return visits done"), default=0)
+    visits_answered = models.PositiveIntegerField(_("return visits answered"), default=0)
+    visits_satisfied = models.PositiveIntegerField(_("satisfied answers"), default=0)
+    meetings = models.JSONField(_("meetings held by type"), default=dict, blank=True)
+    five_zero_months = models.PositiveSmallIntegerField(_("five-zero months"), default=0)
+    five_zero_year = models.BooleanField(_("five-zero for the whole year"), default=False)
+    tasks_done = models.PositiveIntegerField(_("survey tasks done"), default=0)
+    tasks_total = models.PositiveIntegerField(_("survey tasks"), default=0)
+    # problems
+    overdue = models.PositiveIntegerField(_("overdue appeals"), default=0)
+    unsolved = models.PositiveIntegerField(_("unsolved appeals"), default=0)
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied appeals"), default=0)
+    categories = models.JSONField(_("five-zero categories broken"), default=dict, blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=4000)
+    drafted_at = models.DateTimeField(_("drafted"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("branch annual report")
+        verbose_name_plural = _("branch annual reports")
+        ordering = ["-year", "estate__community__name", "estate__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "year"], name="report_once_per_estate_year"),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DRAFT, published_at=None)
+                | Q(status=ReportStatus.PUBLISHED, published_at__isnull=False),
+                name="report_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(solved__lte=models.F("received"))
+                & Q(acknowledged_in_time__lte=models.F("received"))
+                & Q(visits_satisfied__lte=models.F("visits_answered"))
+                & Q(visits_answered__lte=models.F("visits"))
+                & Q(tasks_done__lte=models.F("tasks_total")),
+                name="report_figures_consistent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.estate} · {self.year}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReportStatus.PUBLISHED
+
+    @staticmethod
+    def _percent(part: int, whole: int) -> int | None:
+        return round(100 * part / whole) if whole else None
+
+    @property
+    def resolution_rate(self) -> int | None:
+        """Solved / received, in whole percent (None: nothing received)."""
+        return self._percent(self.solved, self.received)
+
+    @property
+    def satisfaction_rate(self) -> int | None:
+        """Satisfied or basically satisfied / answered return visits."""
+        return self._percent(self.visits_satisfied, self.visits_answered)
+
+    @property
+    def response_rate(self) -> int | None:
+        """Acknowledged by the response due time / received."""
+        return self._percent(self.acknowledged_in_time, self.received)
+
+
+class MeasureStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DONE = "done", _("done")
+    DROPPED = "dropped", _("dropped")
+
+
+class RectificationMeasure(models.Model):
+    """What the branch will do about a problem of its report: an owner (staff of the estate
+    or its community), a due date, and open → done, or dropped with a reason."""
+
+    report = models.ForeignKey(
+        BranchReport, on_delete=models.CASCADE, related_name="measures", verbose_name=_("report")
+    )
+    text = models.TextField(_("rectification measure"), max_length=1000)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.OPEN
+    )
+    drop_reason = models.TextField(_("reason for dropping"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification measure")
+        verbose_name_plural = _("rectification measures")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MeasureStatus.values), name="measure_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=MeasureStatus.DROPPED) | ~Q(drop_reason=""),
+                name="measure_dropped_has_reason",
+                violation_error_message=_("Say why the measure is dropped."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:50]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == MeasureStatus.OPEN and self.due_on < timezone.localdate()

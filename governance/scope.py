@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
-from branches.scope import VIEW, may, register_gate
+from branches.scope import VIEW, estate_scoped, may, register_gate
 
-from .models import DepartmentEvaluation
+from .models import BranchReport, DepartmentEvaluation, RectificationMeasure
 
 
 def evaluations_for(user) -> QuerySet[DepartmentEvaluation]:
@@ -15,3 +15,22 @@ def evaluations_for(user) -> QuerySet[DepartmentEvaluation]:
 
 
 register_gate(DepartmentEvaluation, evaluations_for)
+
+
+def reports_for(user) -> QuerySet[BranchReport]:
+    """Branch reports of the estates in the user's scope, for whoever may view them."""
+    reports = BranchReport.objects.select_related("estate__community")
+    if not may(user, VIEW, BranchReport):
+        return reports.none()
+    return estate_scoped(reports, user)
+
+
+def measures_for(user) -> QuerySet[RectificationMeasure]:
+    measures = RectificationMeasure.objects.all()
+    if not may(user, VIEW, RectificationMeasure):
+        return measures.none()
+    return estate_scoped(measures, user, estate_field="report__estate")
+
+
+register_gate(BranchReport, reports_for)
+register_gate(RectificationMeasure, measures_for)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zeroindex import urls as zeroindex_urls
 
-from . import evaluation_views, views
+from . import evaluation_views, report_views, views
 
 admin.site.site_header = _("Three Fives community governance")
 admin.site.site_title = _("Community governance")
@@ -35,6 +35,14 @@ urlpatterns = [
         "yearend/evaluations/<int:evaluation_id>/document.pdf",
         evaluation_views.evaluation_document_pdf,
         name="evaluation_document_pdf",
+    ),
+    # each branch's published annual report, for residents
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/<int:year>/<int:estate_id>/", report_views.report_detail, name="report_detail"),
+    path(
+        "reports/<int:year>/<int:estate_id>/report.pdf",
+        report_views.report_document_pdf,
+        name="report_pdf",
     ),
     # the language switch; it also remembers a staff user's choice (for their messages)
     path("i18n/setlang/", views.set_language, name="set_language"),

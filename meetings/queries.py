@@ -631,3 +631,121 @@ def review_means(
         )
         for row in rows
     }
+
+
+# --- The year end: each estate's appeals and meetings in a year (its annual report) -------
+
+
+@dataclass(frozen=True)
+class EstateYearFigures:
+    """One estate's appeals of a year (see estate_year_figures)."""
+
+    received: int = 0
+    solved: int = 0
+    acknowledged_in_time: int = 0
+    overdue: int = 0
+    unsolved: int = 0
+    visits: int = 0
+    visits_answered: int = 0
+    visits_satisfied: int = 0
+    dissatisfied: int = 0
+
+
+def estate_year_figures(
+    *, year: int, estate_ids: list[int], now: datetime | None = None
+) -> dict[int, EstateYearFigures]:
+    """By estate id, its appeals of `year` (local time) in two grouped queries, whatever the
+    number of estates and appeals. An estate with no appeal is missing (read it as zeros).
+
+    - **received**: appeals made in the year, less those closed as duplicates of another
+      (counted once, on the original);
+    - **solved**: of those, closed as solved;
+    - **acknowledged in time**: acknowledged no later than their response due time
+      (created + APPEAL_RESPONSE_DAYS, as set when the appeal came in);
+    - **overdue** (as at `now`): still open at a step staff work on and past its due time;
+    - **unsolved** (as at `now`): not closed (still being handled, or awaiting the visit);
+    - **visits**: return visits made to those appeals (each attempt); **answered**: those
+      that reached the resident; **satisfied**: answered satisfied or basically satisfied;
+    - **dissatisfied**: appeals with at least one answered visit that was dissatisfied.
+    """
+    now = now or timezone.now()
+    start, end = year_bounds(year)
+    of_year = Q(estate_id__in=estate_ids, created_at__gte=start, created_at__lt=end) & ~Q(
+        closure_reason=ClosureReason.DUPLICATE
+    )
+    appeals = (
+        Appeal.objects.filter(of_year)
+        .values("estate_id")
+        .annotate(
+            received=Count("pk"),
+            solved=Count("pk", filter=Q(closure_reason=ClosureReason.SOLVED)),
+            acknowledged_in_time=Count(
+                "pk",
+                filter=Q(acknowledged_at__isnull=False, response_due_at__isnull=False)
+                & Q(acknowledged_at__lte=F("response_due_at")),
+            ),
+            overdue=Count("pk", filter=overdue_filter(now)),
+            unsolved=Count("pk", filter=~Q(status=Status.CLOSED)),
+        )
+        .order_by()
+    )
+    visits = {
+        row["appeal__estate_id"]: row
+        for row in ReturnVisit.objects.filter(
+            appeal__in=Appeal.objects.filter(of_year).values("pk")
+        )
+        .values("appeal__estate_id")
+        .annotate(
+            visits=Count("pk"),
+            visits_answered=Count("pk", filter=Q(reached=True)),
+            visits_satisfied=Count("pk", filter=Q(reached=True, satisfaction__in=SATISFIED)),
+            dissatisfied=Count(
+                "appeal", distinct=True, filter=Q(satisfaction=Satisfaction.DISSATISFIED)
+            ),
+        )
+        .order_by()
+    }
+    figures = {}
+    for row in appeals:
+        estate_id = row.pop("estate_id")
+        seen = visits.get(estate_id, {})
+        figures[estate_id] = EstateYearFigures(
+            **row,
+            visits=seen.get("visits", 0),
+            visits_answered=seen.get("visits_answered", 0),
+            visits_satisfied=seen.get("visits_satisfied", 0),
+            dissatisfied=seen.get("dissatisfied", 0),
+        )
+    return figures
+
+
+def estate_year_meetings(*, year: int, estates: list[Estate]) -> dict[int, dict[str, int]]:
+    """By estate id, the meetings held in `year` (local time) by type, every type present:
+    those of the estate and those of its whole community (no estate named). Two grouped
+    queries whatever the number of estates and meetings."""
+    start, end = year_bounds(year)
+    held = Meeting.objects.filter(held_at__gte=start, held_at__lt=end)
+    own = (
+        held.filter(estate__in=[e.pk for e in estates])
+        .values_list("estate_id", "type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    whole = (
+        held.filter(estate__isnull=True, community__in={e.community_id for e in estates})
+        .values_list("community_id", "type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_community: dict[int, dict[str, int]] = {}
+    for community_id, kind, n in whole:
+        by_community.setdefault(community_id, {})[kind] = n
+    result = {
+        e.pk: {
+            kind: by_community.get(e.community_id, {}).get(kind, 0) for kind in MeetingType.values
+        }
+        for e in estates
+    }
+    for estate_id, kind, n in own:
+        result[estate_id][kind] += n
+    return result

@@ -775,3 +775,52 @@ def task_owners_for(*, estate: Estate) -> QuerySet:
         )
         .order_by("username")
     )
+
+
+# --- a year's five zeros per estate (the branch annual report) ------------------------------
+
+
+@dataclass(frozen=True)
+class EstateYearZeros:
+    five_zero_months: int  # ended months known and five-zero (year_grid)
+    five_zero_year: bool  # the year-end title (five_zero_year)
+    categories: dict[str, int]  # verified incidents in the year, the non-zero categories only
+
+
+def estate_year_zeros(*, year: int, estates: QuerySet[Estate]) -> dict[int, EstateYearZeros]:
+    """By estate id, its five zeros of `year`: a fixed number of queries at any size (the
+    grid's and the title's grouped reads, and one more for the categories)."""
+    grid = {row.estate.pk: row for row in year_grid(year=year, estates=estates)}
+    titled = {e.pk for e in five_zero_year(year=year, estates=estates).estates}
+    monthly = _monthly(_verified(list(grid)), "estate_id", Period(year)) if grid else {}
+    result = {}
+    for estate_id, row in grid.items():
+        categories: dict[str, int] = {}
+        for counts in monthly.get(estate_id, {}).values():
+            for category, n in counts.items():
+                categories[category] = categories.get(category, 0) + n
+        result[estate_id] = EstateYearZeros(
+            five_zero_months=row.five_zero_months,
+            five_zero_year=estate_id in titled,
+            categories={c: categories[c] for c in CATEGORIES if categories.get(c)},
+        )
+    return result
+
+
+def estate_year_tasks(*, year: int, estate_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """By estate id, (done, counted) of its survey tasks due in `year`; a dropped task is not
+    counted (as in Completion). One grouped query."""
+    from django.db.models import Q
+
+    from .models import SurveyTask, TaskStatus
+
+    rows = (
+        SurveyTask.objects.filter(estate__in=estate_ids, due_on__year=year)
+        .values_list("estate")
+        .annotate(
+            done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+            counted=Count("pk", filter=~Q(status=TaskStatus.DROPPED)),
+        )
+        .order_by()
+    )
+    return {estate_id: (done, counted) for estate_id, done, counted in rows}

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from governance.models import Grade
+from governance.reports import branch_reports_draft
 from governance.yearend import evaluations_draft
 
 FIRST_YEAR = 2000
@@ -33,3 +34,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Department evaluations for {year}: {len(evaluations)}")
         for grade in Grade:
             self.stdout.write(f"  {grade.value}: {counts[grade.value]}")
+        reports = branch_reports_draft(year=year)
+        self.stdout.write(f"Branch annual reports drafted or refreshed for {year}: {len(reports)}")

@@ -1,0 +1,51 @@
+"""The public's branch annual reports: `/reports/`, `/reports/<year>/<estate_id>/` and its
+A4 PDF. Published reports only (a draft is "not found"); no personal data: figures, the
+non-zero five-zero categories and the measures' text, due date and status (no owners)."""
+
+from itertools import groupby
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from .documents import report_context, report_pdf
+from .models import BranchReport, ReportStatus
+
+
+def _published():
+    return BranchReport.objects.filter(status=ReportStatus.PUBLISHED).select_related(
+        "estate__community"
+    )
+
+
+def _report(year: int, estate_id: int) -> tuple[BranchReport, list]:
+    report = _published().filter(year=year, estate_id=estate_id).first()
+    if report is None:
+        raise Http404
+    return report, list(report.measures.all())
+
+
+@require_GET
+def report_list(request):
+    reports = _published().order_by("-year", "estate__community__name", "estate__name", "pk")
+    years = [
+        (year, [(c, list(rs)) for c, rs in groupby(in_year, key=lambda r: r.estate.community)])
+        for year, in_year in groupby(reports, key=lambda r: r.year)
+    ]
+    return render(request, "reports/report_list.html", {"years": years})
+
+
+@require_GET
+def report_detail(request, year: int, estate_id: int):
+    report, measures = _report(year, estate_id)
+    return render(request, "reports/report_detail.html", report_context(report, measures))
+
+
+@require_GET
+def report_document_pdf(request, year: int, estate_id: int):
+    report, measures = _report(year, estate_id)
+    response = HttpResponse(report_pdf(report, measures), content_type="application/pdf")
+    filename = f"{report.year}-{report.estate.name}.pdf"
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response

@@ -137,6 +137,19 @@ def _resident_files_an_appeal(w, base, world, category, tmp_path) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
+def _published_report(world):
+    """A's first estate's report for last year, drafted and published by its secretary."""
+    from django.utils import timezone
+
+    from governance.models import BranchReport
+    from governance.reports import branch_report_publish, branch_reports_draft
+
+    year = timezone.localdate().year - 1
+    branch_reports_draft(year=year)
+    report = BranchReport.objects.get(estate=world.a_estate, year=year)
+    return branch_report_publish(report=report, by=world.secretary_a1)
+
+
 def test_resident_pages_load_without_a_violation_and_their_buttons_work(
     live_server, world, browser, tmp_path, settings
 ):
@@ -161,6 +174,10 @@ def test_resident_pages_load_without_a_violation_and_their_buttons_work(
     w.open(f"{base}/scoreboard/", "scoreboard")
     w.open(f"{base}/scoreboard/?period=2025", "scoreboard-year")
     w.open(f"{base}/scoreboard/estates/{world.a_estate.pk}/", "scoreboard-estate")
+    # the branches' annual reports and a published one
+    report = _published_report(world)
+    w.open(f"{base}/reports/", "reports")
+    w.open(f"{base}/reports/{report.year}/{report.estate_id}/", "branch-report")
 
     # a request too large gets its page; its "Go back" goes back to the form
     settings.APPEAL_MAX_REQUEST_BYTES = 1000

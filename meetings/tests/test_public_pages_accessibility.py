@@ -12,7 +12,8 @@ with the page, the rule, the elements and axe's advice.
 Pages: home; the form, sent empty, sent with a bad phone number; the page after filing; the
 tracking look-up and its "no such code" (404); a tracking page, and one of a solved appeal
 with the resident's answer form, sent empty; the Five Zeros scoreboard (a month, a year)
-and an estate's drill-down; a page that does not exist (404); a request the
+and an estate's drill-down; the branches' reports and a published one; a page that does not
+exist (404); a request the
 site cannot read (400); the "please wait" page (429). Screenshots go to /tmp/browser-shots/.
 
 Needs Debian's browser at /usr/bin/chromium (Playwright drives it; nothing is downloaded).
@@ -55,6 +56,17 @@ def _this_year() -> int:
     from django.utils import timezone
 
     return timezone.localdate().year
+
+
+def _published_report(world):
+    """A's first estate's report for last year, drafted and published by its secretary."""
+    from governance.models import BranchReport
+    from governance.reports import branch_report_publish, branch_reports_draft
+
+    year = _this_year() - 1
+    branch_reports_draft(year=year)
+    report = BranchReport.objects.get(estate=world.a_estate, year=year)
+    return branch_report_publish(report=report, by=world.secretary_a1)
 
 
 def _five_zeros_marks(world) -> None:
@@ -204,6 +216,12 @@ def test_public_pages_pass_axe(live_server, world, browser, appeal_in, settings,
     checker.check("scoreboard year", 200, page.goto(f"{url}/scoreboard/?period={_this_year()}"))
     checker.check(
         "scoreboard estate", 200, page.goto(f"{url}/scoreboard/estates/{world.a_estate.pk}/")
+    )
+    # The branches' annual reports: the list and a published report.
+    report = _published_report(world)
+    checker.check("reports", 200, page.goto(f"{url}/reports/"))
+    checker.check(
+        "branch report", 200, page.goto(f"{url}/reports/{report.year}/{report.estate_id}/")
     )
 
     # Without a templates/404.html of the site's (another part of issue 8 writes it) Django

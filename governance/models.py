@@ -131,8 +131,8 @@ class EvaluationEvent(models.Model):
 
     class Kind(models.TextChoices):
         APPROVED = "approved", _("approved")
-        DELIVERED = "delivered", _("delivered")
-        REOPENED = "reopened", _("reopened")
+        DELIVERED = "delivered", _("sent to the recipients")
+        REOPENED = "reopened", _("reopened for revision")
 
     evaluation = models.ForeignKey(
         DepartmentEvaluation,

@@ -2,6 +2,8 @@
 score, grade and written opinion, approved by the town committee and delivered once)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -123,6 +125,21 @@ class YearEndRecipient(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        bad = [a for a in self.emails.split(",") if a.strip() and not _is_email(a.strip())]
+        if bad:
+            raise ValidationError(
+                {"emails": _("Not an e-mail address: %(bad)s.") % {"bad": ", ".join(bad)}}
+            )
+
+
+def _is_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
 
 
 class EvaluationEvent(models.Model):

@@ -1006,6 +1006,7 @@ ZH = {
     "year-end recipient": "年终评议接收单位",
     "year-end recipients": "年终评议接收单位",
     "event": "事项",
+    "Not an e-mail address: %(bad)s.": "不是有效的电子邮箱：%(bad)s。",
     "sent to the recipients": "已发送",
     "reopened for revision": "重新打开修订",
     "reason or note": "原因或说明",

@@ -240,3 +240,12 @@ def test_two_concurrent_approvals_one_wins(world, evaluation):
     assert sorted(outcomes) == ["refused", "won"]
     assert Notification.objects.count() == 3
     assert EvaluationEvent.objects.filter(kind="approved").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_recipients_bad_address_is_refused_with_what_was_typed(client, world):
+    client.force_login(world.town_user)
+    typed = {"kind": "town_committee", "name": "镇党委", "emails": "dw@town.cn, 不是邮箱"}
+    response = client.post(reverse("admin:governance_yearendrecipient_add"), typed)
+    assert response.status_code == 200
+    assert "不是邮箱" in response.text and not YearEndRecipient.objects.exists()

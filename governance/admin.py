@@ -212,6 +212,8 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
         extra = dict(extra_context or {})
         if evaluation is not None:
             typed = request.session.pop("evaluation_reopen_reason", "")
+            if evaluation.status != EvaluationStatus.DRAFT:  # frozen: nothing to save
+                extra.update(show_save=False, show_save_and_continue=False)
             extra.update(
                 may_decide=self.has_change_permission(request, evaluation),
                 is_draft=evaluation.status == EvaluationStatus.DRAFT,

@@ -51,7 +51,11 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         R,
     )
     # The committee reviews the year end's department evaluations and edits their opinions.
-    | {"governance.departmentevaluation": frozenset({VIEW, CHANGE})}
+    | {
+        "governance.departmentevaluation": frozenset({VIEW, CHANGE}),
+        # and names who receives the approved opinions
+        "governance.yearendrecipient": frozenset({VIEW, ADD, CHANGE}),
+    }
     # and reads the branches' annual reports
     | {"governance.branchreport": R, "governance.rectificationmeasure": R},
     StaffRole.COMMUNITY_STAFF: {

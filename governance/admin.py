@@ -9,22 +9,39 @@ And the year end's department evaluations, for the town committee."""
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from branches.scope import ADD, CHANGE, DELETE, VIEW, may
 from branches.scoped_admin import BoundedInline, ScopedModelAdmin
+from meetings.models import Notification
 from zeroindex.queries import task_owners_for
 
-from .models import BranchReport, DepartmentEvaluation, EvaluationStatus, RectificationMeasure
+from .models import (
+    BranchReport,
+    DepartmentEvaluation,
+    EvaluationStatus,
+    RectificationMeasure,
+    YearEndRecipient,
+)
 from .reports import FIGURES as REPORT_FIGURES
 from .reports import branch_report_publish
 from .scope import evaluations_for, reports_for
-from .yearend import evaluation_opinion_set
+from .yearend import (
+    EvaluationRefused,
+    dedupe_prefix,
+    evaluation_approve,
+    evaluation_opinion_set,
+    evaluation_reopen,
+)
 
 
 class SuperusersOnly:
@@ -76,6 +93,8 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
     and the written opinion, editable while it is a draft."""
 
     gate = evaluations_for
+    change_form_template = "admin/governance/departmentevaluation/change_form.html"
+    actions = ["approve_selected"]
     list_display = ["year", "department", "score", "grade", "status"]
     list_filter = ["year", "grade", "status"]
     list_select_related = ["department"]
@@ -245,3 +264,145 @@ class BranchReportAdmin(ScopedModelAdmin):
             self.message_user(
                 request, _("You may not publish some of the selected reports."), messages.ERROR
             )
+
+    # --- Approve and reopen ----------------------------------------------------------
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(require_POST(view))
+
+        return [
+            path("<int:pk>/approve/", wrap(self.approve_view), name="evaluation_approve"),
+            path("<int:pk>/reopen/", wrap(self.reopen_view), name="evaluation_reopen"),
+            *super().get_urls(),
+        ]
+
+    def _evaluation(self, request, pk):
+        # Outside the scope: not found, as on the change page.
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def _report(self, request, evaluation, delivery):
+        messages.success(
+            request,
+            _("%(evaluation)s approved (version %(version)s) and sent to %(n)s recipients.")
+            % {"evaluation": evaluation, "version": evaluation.version, "n": len(delivery.sent)},
+        )
+        if delivery.missing:
+            messages.warning(
+                request,
+                _("Not sent to %(names)s: no e-mail address. Add it under year-end recipients.")
+                % {"names": "、".join(delivery.missing)},
+            )
+
+    def _page(self, evaluation):
+        return HttpResponseRedirect(
+            reverse("admin:governance_departmentevaluation_change", args=[evaluation.pk])
+        )
+
+    def approve_view(self, request, pk):
+        evaluation = self._evaluation(request, pk)
+        try:
+            delivery = evaluation_approve(evaluation=evaluation, by=request.user)
+        except EvaluationRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            self._report(request, evaluation, delivery)
+        return self._page(evaluation)
+
+    def reopen_view(self, request, pk):
+        evaluation = self._evaluation(request, pk)
+        form = ReopenForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise EvaluationRefused(_("Say why the evaluation is reopened."))
+            evaluation_reopen(
+                evaluation=evaluation, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except EvaluationRefused as refusal:
+            messages.error(request, refusal.message)
+            # the reason typed is kept for the page shown again
+            request.session["evaluation_reopen_reason"] = request.POST.get("reason", "")
+        else:
+            messages.success(
+                request,
+                _("Reopened as version %(version)s: edit the opinion and approve it again.")
+                % {"version": evaluation.version},
+            )
+        return self._page(evaluation)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        evaluation = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if evaluation is not None:
+            typed = request.session.pop("evaluation_reopen_reason", "")
+            if evaluation.status != EvaluationStatus.DRAFT:  # frozen: nothing to save
+                extra.update(show_save=False, show_save_and_continue=False)
+            extra.update(
+                may_decide=self.has_change_permission(request, evaluation),
+                is_draft=evaluation.status == EvaluationStatus.DRAFT,
+                reopen_form=ReopenForm(initial={"reason": typed}),
+                history=evaluation.events.select_related("by"),
+                deliveries=Notification.objects.filter(
+                    dedupe_key__startswith=dedupe_prefix(evaluation)
+                ).order_by("created_at", "pk"),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    @admin.action(description=_("Approve the selected drafts and deliver them"))
+    def approve_selected(self, request, queryset):
+        approved, missing = 0, set()
+        for evaluation in queryset.filter(status=EvaluationStatus.DRAFT):
+            try:
+                delivery = evaluation_approve(evaluation=evaluation, by=request.user)
+            except EvaluationRefused as refusal:
+                messages.error(request, f"{evaluation}: {refusal.message}")
+                continue
+            approved += 1
+            missing.update(delivery.missing)
+        messages.success(request, _("%(n)s approved and delivered.") % {"n": approved})
+        if missing:
+            messages.warning(
+                request,
+                _("Not sent to %(names)s: no e-mail address. Add it under year-end recipients.")
+                % {"names": "、".join(sorted(missing))},
+            )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            actions.pop("approve_selected", None)
+        return actions
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it reopened?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+@admin.register(YearEndRecipient)
+class YearEndRecipientAdmin(admin.ModelAdmin):
+    """Who receives the approved opinions besides the department: for the town committee
+    and superusers (by the roles of branches.scope)."""
+
+    list_display = ["kind", "name", "emails"]
+
+    def _may(self, request, action):
+        return may(request.user, action, YearEndRecipient)
+
+    def has_module_permission(self, request):
+        return self._may(request, VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, VIEW)
+
+    def has_add_permission(self, request):
+        return self._may(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser

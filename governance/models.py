@@ -2,6 +2,8 @@
 score, grade and written opinion, approved by the town committee and delivered once)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -243,3 +245,100 @@ class RectificationMeasure(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == MeasureStatus.OPEN and self.due_on < timezone.localdate()
+
+
+# --- Who receives the approved opinions, and what happened to each evaluation ------------
+
+
+class YearEndRecipient(models.Model):
+    """Who besides the department receives the year end's approved opinions: the county
+    performance office and the town committee, each once, by name and e-mail addresses."""
+
+    class Kind(models.TextChoices):
+        PERFORMANCE_OFFICE = "performance_office", _("county performance office")
+        TOWN_COMMITTEE = "town_committee", _("town committee")
+
+    kind = models.CharField(_("recipient"), max_length=30, choices=Kind.choices, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    emails = models.CharField(
+        _("e-mail addresses"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or more, separated by commas."),
+    )
+
+    class Meta:
+        verbose_name = _("year-end recipient")
+        verbose_name_plural = _("year-end recipients")
+        ordering = ["kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["performance_office", "town_committee"]),
+                name="yearend_recipient_kind_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        bad = [a for a in self.emails.split(",") if a.strip() and not _is_email(a.strip())]
+        if bad:
+            raise ValidationError(
+                {"emails": _("Not an e-mail address: %(bad)s.") % {"bad": ", ".join(bad)}}
+            )
+
+
+def _is_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
+class EvaluationEvent(models.Model):
+    """What happened to an evaluation, in order: approved, delivered (to whom, which
+    recipients had no address), reopened with a reason."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", _("approved")
+        DELIVERED = "delivered", _("sent to the recipients")
+        REOPENED = "reopened", _("reopened for revision")
+
+    evaluation = models.ForeignKey(
+        DepartmentEvaluation,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("department evaluation"),
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("reason or note"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation event")
+        verbose_name_plural = _("evaluation events")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["approved", "delivered", "reopened"]),
+                name="evaluation_event_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="reopened") | ~Q(note=""),
+                name="evaluation_reopen_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} · {self.get_kind_display()} · v{self.version}"

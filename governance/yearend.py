@@ -33,10 +33,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Department, MeetingType, ReviewScore
+from branches.scope import CHANGE, may
+from meetings.messaging import attachment_store, enqueue_deliveries, message_named_recipient
+from meetings.models import Department, MeetingType, Notification, ReviewScore
 from meetings.queries import referral_outcomes, year_bounds
 
-from .models import DepartmentEvaluation, EvaluationStatus, Grade
+from .documents import evaluation_pdf
+from .models import (
+    DepartmentEvaluation,
+    EvaluationEvent,
+    EvaluationStatus,
+    Grade,
+    YearEndRecipient,
+)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -354,3 +363,159 @@ def evaluation_opinion_set(*, evaluation: DepartmentEvaluation, opinion: str) ->
     ).update(opinion=opinion)
     evaluation.opinion = opinion
     return bool(updated)
+
+
+# --- Approval and delivery --------------------------------------------------------------
+
+
+class EvaluationRefused(Exception):
+    """A move the service refuses, with a message for the person who tried."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What an approval sent: the recipients recorded now, and those with no address."""
+
+    sent: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+def may_decide(user) -> bool:
+    """The town committee (the role may change evaluations) or a superuser."""
+    return may(user, CHANGE, DepartmentEvaluation)
+
+
+def evaluation_recipients(evaluation: DepartmentEvaluation) -> list[tuple[str, str, str]]:
+    """(key, name, e-mail addresses) of the three recipients: the department, the county
+    performance office and the town committee (named in the admin; "" when not named)."""
+    named = {r.kind: r for r in YearEndRecipient.objects.all()}
+    result = [("department", evaluation.department.name, evaluation.department.emails.strip())]
+    for kind in YearEndRecipient.Kind:
+        recipient = named.get(kind.value)
+        name = recipient.name if recipient else str(kind.label)
+        result.append((kind.value, name, recipient.emails.strip() if recipient else ""))
+    return result
+
+
+def dedupe_prefix(evaluation: DepartmentEvaluation) -> str:
+    """Every message about this evaluation has a key starting so (the admin lists them)."""
+    return f"evaluation:{evaluation.pk}:"
+
+
+def evaluation_deliver(*, evaluation: DepartmentEvaluation, by=None) -> Delivery:
+    """Record the approved version's e-mail, with its PDF, to each recipient that has an
+    address and has not got it yet: once per (evaluation, version, recipient), whatever
+    runs twice. The PDF is drawn only when some message is new. Sent after commit."""
+    if evaluation.status != EvaluationStatus.APPROVED:
+        return Delivery()
+    prefix = f"{dedupe_prefix(evaluation)}v{evaluation.version}:"
+    done = set(
+        Notification.objects.filter(dedupe_key__startswith=prefix).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    recipients = evaluation_recipients(evaluation)
+    missing = tuple(name for _key, name, emails in recipients if not emails)
+    todo = [r for r in recipients if r[2] and prefix + r[0] not in done]
+    if not todo:
+        return Delivery(missing=missing)
+    revision = evaluation.version > 1
+    name = f"evaluation-{evaluation.year}-{evaluation.department_id}-v{evaluation.version}.pdf"
+    stored = attachment_store(content=evaluation_pdf(evaluation), name=name)
+    context = {
+        "evaluation": evaluation,
+        "department": evaluation.department.name,
+        "grade": Grade(evaluation.grade).label,
+        "revision": revision,
+    }
+    sent, ids = [], []
+    with transaction.atomic():
+        for key, recipient, emails in todo:
+            message = message_named_recipient(
+                Notification.Kind.EVALUATION,
+                name=recipient,
+                emails=emails,
+                dedupe_key=prefix + key,
+                context={**context, "recipient": recipient},
+                attachment=stored,
+                attachment_name=name,
+            )
+            if message is not None:
+                sent.append(recipient)
+                ids.append(message.pk)
+        note = _("Sent to: %(sent)s.") % {"sent": "、".join(sent) or "—"}
+        if missing:
+            note += " " + _("No e-mail address, not sent: %(missing)s.") % {
+                "missing": "、".join(missing)
+            }
+        EvaluationEvent.objects.create(
+            evaluation=evaluation,
+            kind=EvaluationEvent.Kind.DELIVERED,
+            version=evaluation.version,
+            by=by,
+            note=note,
+        )
+        enqueue_deliveries(ids)
+    return Delivery(sent=tuple(sent), missing=missing)
+
+
+def evaluation_approve(*, evaluation: DepartmentEvaluation, by) -> Delivery:
+    """The town committee approves a draft: it is frozen, recorded as approved by `by`, and
+    its document delivered once to the department, the county performance office and the
+    town committee. Of two approvals at once, one wins (a conditional UPDATE); the other is
+    refused."""
+    if not may_decide(by):
+        raise EvaluationRefused(_("Only the town committee approves evaluations."))
+    now = timezone.now()
+    with transaction.atomic():
+        won = DepartmentEvaluation.objects.filter(
+            pk=evaluation.pk, status=EvaluationStatus.DRAFT, version=evaluation.version
+        ).update(status=EvaluationStatus.APPROVED, approved_by=by, approved_at=now)
+        if not won:
+            raise EvaluationRefused(
+                _("This evaluation is no longer the draft you saw: reload the page.")
+            )
+        evaluation.refresh_from_db()
+        EvaluationEvent.objects.create(
+            evaluation=evaluation,
+            kind=EvaluationEvent.Kind.APPROVED,
+            version=evaluation.version,
+            by=by,
+            at=now,
+        )
+        return evaluation_deliver(evaluation=evaluation, by=by)
+
+
+def evaluation_reopen(*, evaluation: DepartmentEvaluation, by, reason: str) -> None:
+    """A committee member reopens an approved evaluation, saying why (recorded): it is a
+    draft again as the next version, and its re-approval delivers that version once."""
+    if not may_decide(by):
+        raise EvaluationRefused(_("Only the town committee reopens evaluations."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise EvaluationRefused(_("Say why the evaluation is reopened."))
+    with transaction.atomic():
+        reopened = DepartmentEvaluation.objects.filter(
+            pk=evaluation.pk, status=EvaluationStatus.APPROVED, version=evaluation.version
+        ).update(
+            status=EvaluationStatus.DRAFT,
+            version=F("version") + 1,
+            approved_by=None,
+            approved_at=None,
+        )
+        if not reopened:
+            raise EvaluationRefused(
+                _("This evaluation is no longer the approved one you saw: reload the page.")
+            )
+        EvaluationEvent.objects.create(
+            evaluation=evaluation,
+            kind=EvaluationEvent.Kind.REOPENED,
+            version=evaluation.version,
+            by=by,
+            note=reason,
+        )
+        evaluation.refresh_from_db()

@@ -9,6 +9,7 @@ message exists (and goes out) once.
 """
 
 import logging
+import mimetypes
 import re
 import time as time_module
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
@@ -152,10 +154,21 @@ def message_staff_user(kind, *, user, dedupe_key, context, appeal=None, deliver_
     )
 
 
-def message_named_recipient(kind, *, name, emails, dedupe_key, context, appeal=None):
+def attachment_store(*, content: bytes, name: str) -> str:
+    """Keep a file to be mailed (bytes made by the caller, e.g. the year end's PDF) in the
+    private storage; returns its stored name, for `message_named_recipient(attachment=)`.
+    Several messages may share it."""
+    field = Notification._meta.get_field("attachment")
+    return field.storage.save(field.generate_filename(None, name), ContentFile(content))
+
+
+def message_named_recipient(
+    kind, *, name, emails, dedupe_key, context, appeal=None, attachment="", attachment_name=""
+):
     """Record an e-mail to a named recipient that is not a user (a department, the county
-    performance office, the town committee). Returns the new message, or None when its key
-    exists; the caller hands new ones to `enqueue_deliveries`."""
+    performance office, the town committee), optionally with a file kept by
+    `attachment_store`. Returns the new message, or None when its key exists; the caller
+    hands new ones to `enqueue_deliveries`."""
     return _record(
         kind,
         context,
@@ -166,6 +179,8 @@ def message_named_recipient(kind, *, name, emails, dedupe_key, context, appeal=N
         appeal=appeal,
         dedupe_key=dedupe_key,
         deliver_after=timezone.now(),
+        attachment=attachment,
+        attachment_name=attachment_name,
     )
 
 
@@ -268,6 +283,12 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
             )
             if message.html:
                 mail.attach_alternative(message.html, "text/html")
+            if message.attachment:
+                name = message.attachment_name or message.attachment.name.rpartition("/")[2]
+                with message.attachment.open("rb") as file:
+                    content = file.read()
+                kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                mail.attach(name, content, kind)
             mail.send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
         wait = timedelta(minutes=2 ** min(message.attempts, 8))

@@ -715,6 +715,8 @@ class Notification(models.Model):
         VISIT_ESCALATION = "visit_escalation", _("return visit overdue")
         # A survey task of the Five Zeros (zeroindex) due soon; meetings only sends it.
         TASK_REMINDER = "task_reminder", _("survey task due soon")
+        # A year-end department evaluation, approved (governance hands over its PDF).
+        EVALUATION = "evaluation", _("year-end evaluation of a department")
         SMS_SUBMITTED = "sms_submitted", _("text to the resident: appeal received")
         SMS_ACKNOWLEDGED = "sms_acknowledged", _("text to the resident: appeal acknowledged")
         SMS_RESOLVED = "sms_resolved", _("text to the resident: reported fixed")
@@ -757,6 +759,12 @@ class Notification(models.Model):
     claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # A file mailed with the message (an evaluation's PDF), kept private; several messages
+    # may share one file. `attachment_name` is the name the recipient sees.
+    attachment = models.FileField(
+        _("attachment"), storage=private_storage, upload_to="attachments/%Y/", blank=True
+    )
+    attachment_name = models.CharField(_("attachment's name"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("notification")

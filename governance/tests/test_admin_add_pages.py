@@ -114,6 +114,11 @@ ADD_PAGES: dict[str, AddPage] = {
     "meetings.department": AddPage(
         ("superuser",), lambda w: {"name": "县城管局", "level": "county"}
     ),
+    # Who receives the year end's approved opinions, named by the town committee.
+    "governance.yearendrecipient": AddPage(
+        ("superuser", "town_user"),
+        lambda w: {"kind": "performance_office", "name": "县绩效办", "emails": "kpb@example.cn"},
+    ),
     # Suggestions are added on their round's page and tasks made from them there: the
     # round is the only add page of the survey.
     "zeroindex.surveyround": AddPage(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from branches.demo import DEMO_PASSWORD, USERS, seed_branches_demo
+from governance.demo import seed_yearend_demo
 from meetings.demo import seed_meetings_demo
 from zeroindex.demo import seed_incidents_demo, seed_survey_demo
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 **zeros
             )
         )
+        self.stdout.write(f"Year-end recipients: {seed_yearend_demo()}.")
         names = ", ".join(username for username, _role, _name in USERS)
         self.stdout.write(
             self.style.SUCCESS(f"Demo users ({names}) all have the password: {DEMO_PASSWORD}")

@@ -152,119 +152,6 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
         ):
             raise PermissionDenied(_("An approved evaluation is not edited here."))
 
-
-# --- Each branch's annual report ---------------------------------------------------------
-
-
-class MeasureInline(BoundedInline, admin.TabularInline):
-    """The report's rectification measures, editable while the report is a draft; owners
-    are staff working in the estate (its secretaries, its community's staff)."""
-
-    model = RectificationMeasure
-    extra = 1
-    max_new = 20
-    fields = ["text", "owner", "due_on", "status", "drop_reason"]
-
-    def _editable(self, request, obj) -> bool:
-        return obj is not None and not obj.is_published
-
-    def has_view_permission(self, request, obj=None):
-        return may(request.user, VIEW, RectificationMeasure)
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(request, obj) and may(request.user, ADD, RectificationMeasure)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(request, obj) and may(request.user, CHANGE, RectificationMeasure)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(request, obj) and may(request.user, DELETE, RectificationMeasure)
-
-    def get_formset(self, request, obj=None, **kwargs):
-        request._report_estate = obj.estate if obj is not None else None
-        return super().get_formset(request, obj, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":
-            estate = getattr(request, "_report_estate", None)
-            kwargs["queryset"] = (
-                task_owners_for(estate=estate)
-                if estate is not None
-                else RectificationMeasure.owner.field.related_model.objects.none()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(BranchReport)
-class BranchReportAdmin(ScopedModelAdmin):
-    """Staff of the estate (its secretary, its community's staff) see the run's figures,
-    write a summary and the rectification measures, and publish; the committee reads."""
-
-    gate = reports_for
-    inlines = [MeasureInline]
-    list_display = ["year", "estate", "received", "solved", "five_zero_months", "status"]
-    list_filter = ["year", "status"]
-    list_select_related = ["estate__community"]
-    search_fields = ["estate__name"]
-    actions = ["publish"]
-    FIGURES = [
-        "estate",
-        "year",
-        "status",
-        *REPORT_FIGURES,
-        "drafted_at",
-        "published_by",
-        "published_at",
-        "public_page",
-    ]
-    fieldsets = [
-        (_("Figures"), {"fields": FIGURES}),
-        (_("Summary"), {"fields": ["summary"]}),
-    ]
-
-    def has_add_permission(self, request):  # the year-end run drafts them
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_published:
-            return False  # frozen
-        return super().has_change_permission(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.FIGURES
-
-    @admin.display(description=_("public page"))
-    def public_page(self, report):
-        if report.pk is None or not report.is_published:
-            return "—"
-        url = reverse("report_detail", args=[report.year, report.estate_id])
-        return format_html('<a href="{}">{}</a>', url, url)
-
-    @admin.action(description=_("Publish the selected reports"))
-    def publish(self, request, queryset):
-        published = refused = 0
-        for report in queryset:
-            if report.is_published:
-                continue
-            try:
-                branch_report_publish(report=report, by=request.user)
-                published += 1
-            except PermissionDenied:
-                refused += 1
-        if published:
-            self.message_user(
-                request,
-                ngettext("%d report published.", "%d reports published.", published) % published,
-                messages.SUCCESS,
-            )
-        if refused:
-            self.message_user(
-                request, _("You may not publish some of the selected reports."), messages.ERROR
-            )
-
     # --- Approve and reopen ----------------------------------------------------------
 
     def get_urls(self):
@@ -406,3 +293,116 @@ class YearEndRecipientAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+
+# --- Each branch's annual report ---------------------------------------------------------
+
+
+class MeasureInline(BoundedInline, admin.TabularInline):
+    """The report's rectification measures, editable while the report is a draft; owners
+    are staff working in the estate (its secretaries, its community's staff)."""
+
+    model = RectificationMeasure
+    extra = 1
+    max_new = 20
+    fields = ["text", "owner", "due_on", "status", "drop_reason"]
+
+    def _editable(self, request, obj) -> bool:
+        return obj is not None and not obj.is_published
+
+    def has_view_permission(self, request, obj=None):
+        return may(request.user, VIEW, RectificationMeasure)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and may(request.user, ADD, RectificationMeasure)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and may(request.user, CHANGE, RectificationMeasure)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and may(request.user, DELETE, RectificationMeasure)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        request._report_estate = obj.estate if obj is not None else None
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            estate = getattr(request, "_report_estate", None)
+            kwargs["queryset"] = (
+                task_owners_for(estate=estate)
+                if estate is not None
+                else RectificationMeasure.owner.field.related_model.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(BranchReport)
+class BranchReportAdmin(ScopedModelAdmin):
+    """Staff of the estate (its secretary, its community's staff) see the run's figures,
+    write a summary and the rectification measures, and publish; the committee reads."""
+
+    gate = reports_for
+    inlines = [MeasureInline]
+    list_display = ["year", "estate", "received", "solved", "five_zero_months", "status"]
+    list_filter = ["year", "status"]
+    list_select_related = ["estate__community"]
+    search_fields = ["estate__name"]
+    actions = ["publish"]
+    FIGURES = [
+        "estate",
+        "year",
+        "status",
+        *REPORT_FIGURES,
+        "drafted_at",
+        "published_by",
+        "published_at",
+        "public_page",
+    ]
+    fieldsets = [
+        (_("Figures"), {"fields": FIGURES}),
+        (_("Summary"), {"fields": ["summary"]}),
+    ]
+
+    def has_add_permission(self, request):  # the year-end run drafts them
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False  # frozen
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.FIGURES
+
+    @admin.display(description=_("public page"))
+    def public_page(self, report):
+        if report.pk is None or not report.is_published:
+            return "—"
+        url = reverse("report_detail", args=[report.year, report.estate_id])
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.action(description=_("Publish the selected reports"))
+    def publish(self, request, queryset):
+        published = refused = 0
+        for report in queryset:
+            if report.is_published:
+                continue
+            try:
+                branch_report_publish(report=report, by=request.user)
+                published += 1
+            except PermissionDenied:
+                refused += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%d report published.", "%d reports published.", published) % published,
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request, _("You may not publish some of the selected reports."), messages.ERROR
+            )

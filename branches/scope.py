@@ -51,7 +51,9 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         R,
     )
     # The committee reviews the year end's department evaluations and edits their opinions.
-    | {"governance.departmentevaluation": frozenset({VIEW, CHANGE})},
+    | {"governance.departmentevaluation": frozenset({VIEW, CHANGE})}
+    # …and follows the year-end run's progress.
+    | {"governance.yearendrun": R},
     StaffRole.COMMUNITY_STAFF: {
         "branches.town": R,
         "branches.community": R,

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.scoped_admin import ScopedModelAdmin
 
-from .models import DepartmentEvaluation, EvaluationStatus
-from .scope import evaluations_for
+from .models import DepartmentEvaluation, EvaluationStatus, YearEndRun
+from .scope import evaluations_for, year_end_runs_for
 from .yearend import evaluation_opinion_set
 
 
@@ -127,3 +127,27 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
             evaluation=obj, opinion=form.cleaned_data["opinion"]
         ):
             raise PermissionDenied(_("An approved evaluation is not edited here."))
+
+
+@admin.register(YearEndRun)
+class YearEndRunAdmin(ScopedModelAdmin):
+    """The year-end run of each year, read-only: how far it has got (done / total)."""
+
+    gate = year_end_runs_for
+    list_display = ["year", "state", "progress", "started_at", "finished_at"]
+    fields = ["year", "state", "progress", "total", "done", "attempt", "started_at", "finished_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("progress"))
+    def progress(self, run):
+        percent = 100 * run.done // run.total if run.total else 100
+        return f"{run.done} / {run.total} ({percent}%)"
+
+    def has_add_permission(self, request):  # started by the schedule or manage.py year_end
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

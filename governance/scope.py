@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from branches.scope import VIEW, may, register_gate
 
-from .models import DepartmentEvaluation
+from .models import DepartmentEvaluation, YearEndRun
 
 
 def evaluations_for(user) -> QuerySet[DepartmentEvaluation]:
@@ -15,3 +15,12 @@ def evaluations_for(user) -> QuerySet[DepartmentEvaluation]:
 
 
 register_gate(DepartmentEvaluation, evaluations_for)
+
+
+def year_end_runs_for(user) -> QuerySet[YearEndRun]:
+    """The year-end runs' progress: for whoever may view runs (the town committee)."""
+    runs = YearEndRun.objects.all()
+    return runs if may(user, VIEW, YearEndRun) else runs.none()
+
+
+register_gate(YearEndRun, year_end_runs_for)

@@ -51,6 +51,7 @@ bench: $(INSTALLED)
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_demo
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_appeals_list.py $(N)
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_zeros.py
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_year_end.py
 
 # The residents' pages, in-process with DEBUG off: mean, median, p95 and CPU time, queries
 # (on DATABASE_URL's server when it is set, in a throw-away database).

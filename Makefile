@@ -43,7 +43,8 @@ messages: $(INSTALLED)
 	DEBUG=true $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
 # Figures for the appeals list at scale (needs PostgreSQL: BENCH_DATABASE_URL; N appeals),
-# then the Five Zeros reads for a town of 200 estates and 50,000 incidents.
+# then the Five Zeros reads for a town of 200 estates and 50,000 incidents, then the year end
+# for 500 departments (scripts/bench_year_end.py).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/governance_bench
 N ?= 1000000
 bench: $(INSTALLED)

@@ -995,4 +995,13 @@ ZH = {
     "Approved by %(name)s on %(date)s": "审定人：%(name)s　审定日期：%(date)s",
     "document": "文书",
     "printable page": "打印页",
+    # the year-end run's progress (governance YearEndRun)
+    "running": "进行中",
+    "attempt": "运行次数",
+    "total": "总数",
+    "progress": "进度",
+    "started": "开始时间",
+    "state": "状态",
+    "year-end run": "年终评议运行",
+    "year-end runs": "年终评议运行",
 }

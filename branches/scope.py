@@ -57,7 +57,9 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "governance.yearendrecipient": frozenset({VIEW, ADD, CHANGE}),
     }
     # and reads the branches' annual reports
-    | {"governance.branchreport": R, "governance.rectificationmeasure": R},
+    | {"governance.branchreport": R, "governance.rectificationmeasure": R}
+    # and follows the year-end run's progress
+    | {"governance.yearendrun": R},
     StaffRole.COMMUNITY_STAFF: {
         "branches.town": R,
         "branches.community": R,

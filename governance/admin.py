@@ -31,10 +31,11 @@ from .models import (
     EvaluationStatus,
     RectificationMeasure,
     YearEndRecipient,
+    YearEndRun,
 )
 from .reports import FIGURES as REPORT_FIGURES
 from .reports import branch_report_publish
-from .scope import evaluations_for, reports_for
+from .scope import evaluations_for, reports_for, year_end_runs_for
 from .yearend import (
     EvaluationRefused,
     dedupe_prefix,
@@ -406,3 +407,27 @@ class BranchReportAdmin(ScopedModelAdmin):
             self.message_user(
                 request, _("You may not publish some of the selected reports."), messages.ERROR
             )
+
+
+@admin.register(YearEndRun)
+class YearEndRunAdmin(ScopedModelAdmin):
+    """The year-end run of each year, read-only: how far it has got (done / total)."""
+
+    gate = year_end_runs_for
+    list_display = ["year", "state", "progress", "started_at", "finished_at"]
+    fields = ["year", "state", "progress", "total", "done", "attempt", "started_at", "finished_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("progress"))
+    def progress(self, run):
+        percent = 100 * run.done // run.total if run.total else 100
+        return f"{run.done} / {run.total} ({percent}%)"
+
+    def has_add_permission(self, request):  # started by the schedule or manage.py year_end
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

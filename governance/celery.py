@@ -4,12 +4,23 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 
 app = Celery("governance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _year_end_at() -> crontab:
+    return crontab(
+        month_of_year=settings.YEAR_END_MONTH,
+        day_of_month=settings.YEAR_END_DAY,
+        hour=settings.YEAR_END_HOUR,
+        minute=0,
+    )
+
 
 # The periodic schedule, all of it, in one place. Times are Asia/Shanghai (CELERY_TIMEZONE).
 app.conf.beat_schedule = {
@@ -43,5 +54,11 @@ app.conf.beat_schedule = {
     "sessions-clear-expired": {
         "task": "governance.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Once a year, early in January (YEAR_END_MONTH/DAY/HOUR, default 5 January at 02:00):
+    # the year end for the year just ended, drafts only (delivery waits for approval).
+    "year-end": {
+        "task": "governance.tasks.year_end_scheduled",
+        "schedule": _year_end_at(),
     },
 }

@@ -342,3 +342,41 @@ class EvaluationEvent(models.Model):
 
     def __str__(self):
         return f"{self.evaluation} · {self.get_kind_display()} · v{self.version}"
+
+
+# --- The year-end run's progress ---------------------------------------------------------
+
+
+class YearEndState(models.TextChoices):
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+
+
+class YearEndRun(models.Model):
+    """The year end's run for a year, one row per year: how far it has got. A re-run resets
+    it (a new `attempt`), so chunks of an earlier attempt no longer count."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    attempt = models.PositiveIntegerField(_("attempt"), default=1)
+    state = models.CharField(
+        _("state"), max_length=20, choices=YearEndState.choices, default=YearEndState.RUNNING
+    )
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    # The chunks of this attempt already counted ("step:index"): a task run twice counts once.
+    chunks_done = models.JSONField(default=list, editable=False)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("year-end run")
+        verbose_name_plural = _("year-end runs")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="yearend_done_lte_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.done}/{self.total}"

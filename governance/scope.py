@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from branches.scope import VIEW, estate_scoped, may, register_gate
 
-from .models import BranchReport, DepartmentEvaluation, RectificationMeasure
+from .models import BranchReport, DepartmentEvaluation, RectificationMeasure, YearEndRun
 
 
 def evaluations_for(user) -> QuerySet[DepartmentEvaluation]:
@@ -34,3 +34,12 @@ def measures_for(user) -> QuerySet[RectificationMeasure]:
 
 register_gate(BranchReport, reports_for)
 register_gate(RectificationMeasure, measures_for)
+
+
+def year_end_runs_for(user) -> QuerySet[YearEndRun]:
+    """The year-end runs' progress: for whoever may view runs (the town committee)."""
+    runs = YearEndRun.objects.all()
+    return runs if may(user, VIEW, YearEndRun) else runs.none()
+
+
+register_gate(YearEndRun, year_end_runs_for)

@@ -356,6 +356,12 @@ EVALUATION_REVIEW_WEIGHT = env.str("EVALUATION_REVIEW_WEIGHT", default="0.6")
 EVALUATION_APPEAL_WEIGHT = env.str("EVALUATION_APPEAL_WEIGHT", default="0.4")
 EVALUATION_EXCELLENT = env.str("EVALUATION_EXCELLENT", default="90")
 EVALUATION_QUALIFIED = env.str("EVALUATION_QUALIFIED", default="60")
+# The year-end run: started by the schedule on YEAR_END_MONTH/DAY at YEAR_END_HOUR:00
+# (Asia/Shanghai) for the year just ended; departments are drafted YEAR_END_CHUNK per task.
+YEAR_END_MONTH = env.int("YEAR_END_MONTH", default=1)
+YEAR_END_DAY = env.int("YEAR_END_DAY", default=5)
+YEAR_END_HOUR = env.int("YEAR_END_HOUR", default=2)
+YEAR_END_CHUNK = env.int("YEAR_END_CHUNK", default=50)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,9 @@
 from celery import shared_task
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.utils import timezone
+
+from . import yearend_run
 
 
 @shared_task(acks_late=True)
@@ -8,3 +11,37 @@ def sessions_clear_expired() -> int:
     """Delete expired login sessions; returns how many were removed."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+# --- The year end (governance/yearend_run.py says how it is split) ------------------------
+
+
+def year_end_start(*, year: int) -> int:
+    """Reset the year's run and queue its planning once the reset is committed; returns the
+    attempt."""
+    run = yearend_run.year_end_start(year=year)
+    transaction.on_commit(lambda: year_end_plan.delay(year, run.attempt))
+    return run.attempt
+
+
+@shared_task(acks_late=True)
+def year_end_scheduled() -> int:
+    """The schedule's entry: the run for the year just ended (local time)."""
+    return year_end_start(year=timezone.localdate().year - 1)
+
+
+@shared_task(acks_late=True)
+def year_end_plan(year: int, attempt: int) -> int:
+    """Compute the year's figures once and queue one task per chunk; returns how many."""
+    planned = yearend_run.year_end_plan(year=year, attempt=attempt)
+    for step, index, chunk in planned:
+        year_end_chunk.delay(year, attempt, step, index, chunk)
+    return len(planned)
+
+
+@shared_task(acks_late=True)
+def year_end_chunk(year: int, attempt: int, step: str, index: int, chunk: list) -> bool:
+    """Draft one chunk (YEAR_END_CHUNK departments: a second or two) and count it once."""
+    return yearend_run.year_end_chunk(
+        year=year, attempt=attempt, step=step, index=index, chunk=chunk
+    )

@@ -327,8 +327,15 @@ def evaluations_draft(*, year: int, at=None) -> list[DepartmentEvaluation]:
     """Draft or refresh every department's evaluation for `year`: once per (department,
     year), approved ones untouched. A constant number of queries at any size: the figures
     (three), the existing evaluations (one, locked), one insert and one update."""
+    return evaluations_write(year=year, figures=figures_for_year(year=year), at=at)
+
+
+def evaluations_write(
+    *, year: int, figures: dict[Department, Figures], at=None
+) -> list[DepartmentEvaluation]:
+    """Draft or refresh the evaluations of these departments (some or all of them: the
+    year-end run writes them a chunk at a time) from figures already computed."""
     at = at or timezone.now()
-    figures = figures_for_year(year=year)
     with transaction.atomic():
         existing = {
             e.department_id: e

@@ -1089,4 +1089,13 @@ ZH = {
     "%(year)s evaluation of %(department)s": "%(year)s年度%(department)s工作评议意见",
     "Dear %(name)s: the town committee has approved the %(year)s evaluation of the work of %(department)s. Score: %(score)s; grade: %(grade)s. The written opinion is attached as a PDF.": "%(name)s：镇党委已审定%(department)s%(year)s年度工作评议意见。得分：%(score)s；等次：%(grade)s。评议意见书见附件（PDF）。",
     "This is a revision (version %(version)s); it replaces the version sent before.": "本件为修订版（第%(version)s版），替代此前发送的版本。",
+    # the year-end run's progress (governance YearEndRun)
+    "running": "进行中",
+    "attempt": "运行次数",
+    "total": "总数",
+    "progress": "进度",
+    "started": "开始时间",
+    "state": "状态",
+    "year-end run": "年终评议运行",
+    "year-end runs": "年终评议运行",
 }

@@ -700,6 +700,83 @@ def _seed_review_scores(community, departments, now):
         _close(review, staff, f"{year}年度部门工作评议：党员和居民代表对驻点部门逐项打分。", 40)
 
 
+# The previous year's referrals of each department, so that the year end for that year
+# grades one department each way (with the review scores above): (fix, visit) per appeal,
+# fix "on_time" three days after the referral, "late" past its due date, None never.
+#   住建局 4 on time, all satisfied: 0.6 × 92 + 0.4 × 100 = 95.2, excellent
+#   城管局 3 of 4 on time, 3 of 4 satisfied: 0.6 × 75 + 0.4 × 75 = 75, qualified
+#   派出所 1 of 4 on time, none satisfied: 0.6 × 50 + 0.4 × 12.5 = 35, unqualified
+#   社会事务办 neither reviewed nor referred: not evaluated
+PREVIOUS_YEAR_REFERRALS = {
+    "县住房和城乡建设局": [("on_time", "satisfied")] * 4,
+    "县城市管理和综合执法局": [
+        ("on_time", "satisfied"),
+        ("on_time", "satisfied"),
+        ("on_time", "dissatisfied"),
+        ("late", "basically_satisfied"),
+    ],
+    "黄兴镇派出所": [
+        ("late", "dissatisfied"),
+        ("late", "dissatisfied"),
+        (None, None),
+        ("on_time", "dissatisfied"),
+    ],
+}
+PREVIOUS_YEAR_TITLES = ["人行道地砖破损", "楼道堆放杂物", "夜间施工噪音扰民", "小区门口占道经营"]
+
+
+def _seed_previous_year_referrals(community, categories, departments, now):
+    """Appeals of the previous year referred by the branch secretary of 新都城 to each
+    department, taken by the real moves (backdated) to their fix and return visit."""
+    year = timezone.localtime(now).year - 1
+    start = timezone.make_aware(datetime(year, 1, 1))
+    end = timezone.make_aware(datetime(year + 1, 1, 1))
+    if Appeal.objects.filter(
+        estate__community=community, created_at__gte=start, created_at__lt=end
+    ).exists():
+        return
+    User = get_user_model()
+    staff, secretary = User.objects.get(username="guangda"), User.objects.get(username="xinducheng")
+    estate = community.estates.get(name="新都城")
+    category = (
+        categories["环境卫生"] if "环境卫生" in categories else next(iter(categories.values()))
+    )
+    for d, (name, outcomes) in enumerate(PREVIOUS_YEAR_REFERRALS.items()):
+        for i, (fix, satisfaction) in enumerate(outcomes):
+            at = timezone.make_aware(datetime(year, 3 + 2 * i, 6 + 3 * d, 9, 30))
+            appeal = services.appeal_submit(
+                estate=estate,
+                category=category,
+                title=PREVIOUS_YEAR_TITLES[i],
+                description=f"{PREVIOUS_YEAR_TITLES[i]}，请有关部门处理。",
+                building=estate.buildings.order_by("name").first(),
+                at=at,
+            )
+            services.appeal_route(
+                appeal=appeal,
+                to="refer",
+                by=secretary,
+                department=departments[name],
+                at=at + timedelta(hours=2),
+            )
+            if fix is None:
+                continue
+            services.appeal_department_accept(appeal=appeal, by=staff, at=at + timedelta(days=1))
+            fixed_at = at + timedelta(days=3 if fix == "on_time" else 60)
+            services.appeal_report_fix(
+                appeal=appeal, by=staff, public_note="部门已处理完毕。", at=fixed_at
+            )
+            services.appeal_record_return_visit(
+                appeal=appeal,
+                by=staff,
+                channel="phone",
+                reached=True,
+                solved=True,
+                satisfaction=satisfaction,
+                at=fixed_at + timedelta(days=2),
+            )
+
+
 def _estate_of(user):
     scope = getattr(user, "staff_scope", None)
     return scope.estate_id if scope else None
@@ -739,6 +816,7 @@ def seed_meetings_demo() -> dict:
         _seed_guangda(guangda, categories, departments, now)
     if not Appeal.objects.filter(estate__community=jinxing, title=JINXING_APPEALS[0][3]).exists():
         _seed_jinxing(jinxing, categories, now)
+    _seed_previous_year_referrals(guangda, categories, departments, now)
     _seed_review_scores(guangda, departments, now)
     return {
         "appeals": Appeal.objects.count(),

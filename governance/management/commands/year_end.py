@@ -1,27 +1,25 @@
-"""manage.py year_end --year 2025: draft (or refresh) every department's evaluation for the
-year and print how many got each grade. Approved evaluations are left as they are.
-
-With `--approve-as town`, every draft of the year is then approved as that user (a town
-committee member or a superuser), and so delivered once; a re-run delivers nothing new."""
+"""manage.py year_end --year 2025: run the year end for a year that has ended, here and now,
+by the same steps the Celery run takes (governance/yearend_run.py): draft (or refresh) every
+department's evaluation and every branch's annual report, with a progress bar (plain lines
+when not on a terminal), and print how many got each grade. Approved evaluations and
+published reports are left as they are; nothing is delivered, unless `--approve-as USER`
+approves every draft as that committee member (each then delivered once)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 from django.utils import timezone
 
-from governance.models import EvaluationStatus, Grade
-from governance.reports import branch_reports_draft
-from governance.yearend import (
-    EvaluationRefused,
-    evaluation_approve,
-    evaluations_draft,
-    may_decide,
-)
+from governance import yearend_run
+from governance.models import DepartmentEvaluation, EvaluationStatus, Grade, YearEndRun
+from governance.yearend import EvaluationRefused, evaluation_approve, may_decide
 
 FIRST_YEAR = 2000
+BAR = 30
 
 
 class Command(BaseCommand):
-    help = "Draft the year end's department evaluations for a year that has ended."
+    help = "Run the year end (department evaluations, as drafts) for a year that has ended."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, help="the year to evaluate, e.g. 2025")
@@ -42,17 +40,34 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--year must be a year that has ended, from {FIRST_YEAR} to {this_year - 1}."
             )
-        evaluations = evaluations_draft(year=year)
-        counts = dict.fromkeys(Grade.values, 0)
-        for evaluation in evaluations:
-            counts[evaluation.grade] += 1
-        self.stdout.write(f"Department evaluations for {year}: {len(evaluations)}")
+        run = yearend_run.year_end_start(year=year)
+        planned = yearend_run.year_end_plan(year=year, attempt=run.attempt)
+        total = sum(len(chunk) for _, _, chunk in planned)
+        self._progress(0, total)
+        done = 0
+        for step, index, chunk in planned:
+            yearend_run.year_end_chunk(
+                year=year, attempt=run.attempt, step=step, index=index, chunk=chunk
+            )
+            done += len(chunk)
+            self._progress(done, total)
+        if self.stdout.isatty():
+            self.stdout.write("")
+        run = YearEndRun.objects.get(year=year)
+        counts = dict(
+            DepartmentEvaluation.objects.filter(year=year)
+            .order_by()
+            .values_list("grade")
+            .annotate(n=Count("pk"))
+        )
+        self.stdout.write(
+            f"Department evaluations for {year}: {sum(counts.values())} ({run.state}, "
+            f"{run.done}/{run.total})"
+        )
         for grade in Grade:
-            self.stdout.write(f"  {grade.value}: {counts[grade.value]}")
-        reports = branch_reports_draft(year=year)
-        self.stdout.write(f"Branch annual reports drafted or refreshed for {year}: {len(reports)}")
+            self.stdout.write(f"  {grade.value}: {counts.get(grade.value, 0)}")
         if approver is not None:
-            self._approve(evaluations, approver)
+            self._approve(DepartmentEvaluation.objects.filter(year=year), approver)
 
     def _approver(self, username):
         user = get_user_model().objects.filter(username=username).first()
@@ -66,7 +81,7 @@ class Command(BaseCommand):
 
     def _approve(self, evaluations, approver):
         approved, missing = 0, set()
-        for evaluation in evaluations:
+        for evaluation in evaluations.select_related("department"):
             if evaluation.status != EvaluationStatus.DRAFT:
                 continue
             try:
@@ -79,3 +94,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Approved and delivered: {approved}")
         if missing:
             self.stderr.write("Not sent (no e-mail address): " + ", ".join(sorted(missing)))
+
+    def _progress(self, done: int, total: int) -> None:
+        filled = BAR * done // total if total else BAR
+        line = f"[{'#' * filled}{'.' * (BAR - filled)}] {done}/{total}"
+        if self.stdout.isatty():
+            self.stdout.write(f"\r{line}", ending="")
+            self.stdout.flush()
+        else:
+            self.stdout.write(line)

@@ -74,8 +74,11 @@ def departments_draft(year: int, chunk: list) -> None:
 
 
 def branch_reports_plan(year: int) -> list[list]:
-    """One unit: every estate's report is drafted by a few grouped queries at once."""
-    return [[0]]
+    """One unit when there are estates: every estate's report is drafted at once, by a few
+    grouped queries whatever their number."""
+    from branches.models import Estate
+
+    return [[0]] if Estate.objects.exists() else []
 
 
 def branch_reports_draft_step(year: int, chunk: list) -> None:

@@ -122,3 +122,14 @@ def test_the_scheduled_task_starts_the_previous_year(seven, django_capture_on_co
     last_year = timezone.localdate().year - 1
     assert YearEndRun.objects.get(year=last_year).state == YearEndState.DONE
     assert DepartmentEvaluation.objects.filter(year=last_year).count() == 7
+
+
+@override_settings(YEAR_END_CHUNK=3)
+def test_the_run_also_drafts_every_branchs_report_as_one_more_step(seven, world):
+    from governance.models import BranchReport
+
+    call_command("year_end", year="2025", stdout=io.StringIO())
+    run = YearEndRun.objects.get(year=2025)
+    assert (run.done, run.total) == (8, 8)  # seven departments and the reports' step
+    estates = {world.a_estate.pk, world.a_estate2.pk, world.b_estate.pk}
+    assert set(BranchReport.objects.filter(year=2025).values_list("estate", flat=True)) == estates

@@ -1098,4 +1098,5 @@ ZH = {
     "state": "状态",
     "year-end run": "年终评议运行",
     "year-end runs": "年终评议运行",
+    "Year end and reports": "年终评议与报告",
 }

@@ -28,15 +28,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope import CHANGE, may
 from meetings.messaging import attachment_store, enqueue_deliveries, message_named_recipient
-from meetings.models import Department, MeetingType, Notification, ReviewScore
-from meetings.queries import referral_outcomes, year_bounds
+from meetings.models import Department, Notification
+from meetings.queries import referral_outcomes, review_means
 
 from .documents import evaluation_pdf
 from .models import (
@@ -134,20 +134,9 @@ def evaluate(figures: Figures) -> Result:
 
 def review_totals(*, year: int) -> dict[int, tuple[int, int]]:
     """(count, sum of the three scores) of each department's review scores at department
-    review meetings held in `year` (local time). One grouped query. It may give way to the
-    yearly means query of meetings/queries.py once that exists (the same rule)."""
-    start, end = year_bounds(year)
-    rows = (
-        ReviewScore.objects.filter(
-            meeting__type=MeetingType.DEPARTMENT_REVIEW,
-            meeting__held_at__gte=start,
-            meeting__held_at__lt=end,
-        )
-        .order_by()
-        .values("department")
-        .annotate(n=Count("pk"), total=Sum(F("attitude") + F("efficiency") + F("results")))
-    )
-    return {row["department"]: (row["n"], row["total"] or 0) for row in rows}
+    review meetings held in `year` (local time), from meetings' yearly review figures (one
+    grouped query); the sum keeps the mean exact in Decimal."""
+    return {d: (m.reviewers, m.total) for d, m in review_means(year=year).items()}
 
 
 def figures_for_year(*, year: int) -> dict[Department, Figures]:

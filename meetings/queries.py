@@ -573,6 +573,7 @@ class ReviewMean:
     efficiency: float
     results: float
     mean: float  # of the three criteria together (each reviewer's three scores averaged)
+    total: int = 0  # the sum of all three scores of all reviewers (exact arithmetic from it)
 
 
 def review_means(
@@ -618,6 +619,7 @@ def review_means(
                 Cast(F("attitude") + F("efficiency") + F("results"), FloatField()) / 3.0,
                 **as_float,
             ),
+            total=Sum(F("attitude") + F("efficiency") + F("results")),
         )
     )
     return {
@@ -628,6 +630,7 @@ def review_means(
             efficiency=row["efficiency_mean"],
             results=row["results_mean"],
             mean=row["overall"],
+            total=row["total"] or 0,
         )
         for row in rows
     }

@@ -7,111 +7,37 @@ database); skipped with the reason otherwise."""
 
 import email
 import json
-import os
-import subprocess
-import sys
 import time
 from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
 from governance.celery import app
+from governance.tests.live_worker import REDIS_URL, needs_worker, running_worker, wait_for
 from meetings.models import Appeal, Notification
 from meetings.reminders import reminder_times, sweep_return_visit_reminders
 from meetings.services import appeal_report_fix, appeal_route
 
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
-pytestmark = [
-    pytest.mark.skipif(not REDIS_URL, reason="needs a real Redis: set REDIS_URL"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL (DATABASE_URL): the worker process reads the test database",
-    ),
-]
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+pytestmark = needs_worker
 
 
 @pytest.fixture
 def worker(transactional_db, tmp_path):
-    """A worker process on a Redis database of its own (so no stray message reaches it),
-    and this process publishing to the same one."""
-    broker = REDIS_URL.rsplit("/", 1)[0] + "/13"
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="governance.settings",
-        SECRET_KEY="worker-test-secret",
-        DATABASE_URL=_test_database_url(),
-        REDIS_URL=broker,
+    """A worker on a Redis database of its own (so no stray message reaches it), writing
+    texts and mails to files in tmp_path."""
+    with running_worker(
+        tmp_path / "worker.log",
+        broker=REDIS_URL.rsplit("/", 1)[0] + "/13",
         SMS_BACKEND="meetings.sms.FileBackend",
         SMS_FILE_PATH=str(tmp_path / "sms.jsonl"),
         # django-environ drops one leading slash of the path: four make it absolute
         EMAIL_URL=f"filemail:///{tmp_path / 'mail'}",
-        PYTHONPATH=str(ROOT),
-    )
-    subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "governance", "purge", "-f"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "governance",
-            "worker",
-            "--pool",
-            "solo",
-            "--concurrency",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url, app.conf.task_always_eager = broker, False
-    # Even eager tasks take a producer from the pool: drop the pools made for the old broker.
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        deadline = time.monotonic() + 60
-        while "ready." not in (tmp_path / "worker.log").read_text():
-            assert process.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "the worker did not start in 60 s"
-            time.sleep(0.3)
+    ):
         yield tmp_path
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        app._pool = None
-        app.amqp._producer_pool = None
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def mailed_subjects(folder: Path) -> list[str]:
@@ -123,15 +49,6 @@ def mailed_subjects(folder: Path) -> list[str]:
                 message = email.message_from_string(raw.strip())
                 subjects.append(str(make_header(decode_header(message["Subject"]))))
     return subjects
-
-
-def wait_for(check, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 @override_settings(WORKING_HOURS_START=0, WORKING_HOURS_END=24)

@@ -17,6 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from governance.celery import app
+from governance.tests.live_worker import test_database_url
 from meetings.models import Appeal, Notification
 from meetings.reminders import reminder_times
 from meetings.services import appeal_report_fix, appeal_route
@@ -87,13 +88,6 @@ def test_run_sweeps_says_what_it_could_not_hand_over_and_fails(reminder_due, new
     assert not undelivered().exists()
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}:{port}/{db['NAME']}"
-
-
 def run_sweeps_from_cron(broker_url: str):
     """`manage.py run_sweeps` as cron runs it: its own process, settings from the
     environment, on the test database."""
@@ -101,7 +95,7 @@ def run_sweeps_from_cron(broker_url: str):
     env.update(
         DJANGO_SETTINGS_MODULE="governance.settings",
         SECRET_KEY="run-sweeps-test-secret",
-        DATABASE_URL=_test_database_url(),
+        DATABASE_URL=test_database_url(),
         REDIS_URL=broker_url,
         SMS_BACKEND="meetings.sms.MemoryBackend",
         PYTHONPATH=str(ROOT),

@@ -54,6 +54,9 @@ class AppealDay(models.Model):
         ]
         indexes = [models.Index(fields=["estate", "day"], name="appealday_estate_idx")]
 
+    def __str__(self):
+        return f"{self.day} {self.estate_id} {self.category_id} {self.source}"
+
 
 class VisitDay(models.Model):
     """Per local day, estate, category and source: the return visits recorded that day."""
@@ -82,6 +85,9 @@ class VisitDay(models.Model):
         ]
         indexes = [models.Index(fields=["estate", "day"], name="visitday_estate_idx")]
 
+    def __str__(self):
+        return f"{self.day} {self.estate_id} {self.category_id} {self.source}"
+
 
 class StatusDay(models.Model):
     """Per local day and estate: status changes (and hearing votes) by move and by the type of
@@ -105,6 +111,9 @@ class StatusDay(models.Model):
         ]
         indexes = [models.Index(fields=["estate", "day"], name="statusday_estate_idx")]
 
+    def __str__(self):
+        return f"{self.day} {self.estate_id} {self.move} {self.n}"
+
 
 class StatusDuration(models.Model):
     """Per local day and estate: how many appeals left `status` that day after `days` local
@@ -121,6 +130,11 @@ class StatusDuration(models.Model):
             models.UniqueConstraint(
                 fields=["day", "estate", "status", "days"], name="statusduration_key"
             ),
-            models.CheckConstraint(condition=Q(days__gte=0), name="statusduration_days_not_negative"),
+            models.CheckConstraint(
+                condition=Q(days__gte=0), name="statusduration_days_not_negative"
+            ),
         ]
         indexes = [models.Index(fields=["estate", "day"], name="statusduration_estate_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.estate_id} {self.status} {self.days}: {self.n}"

@@ -465,15 +465,12 @@ def rollups_verify() -> list[Difference]:
             cursor.execute("DROP TABLE rollup_recount")
             width = len(table.key_columns)
             for key in sorted(set(sides["stored"]) | set(sides["recount"])):
+                named = dict(zip(table.key_columns, key, strict=True))
                 stored = sides["stored"].get(key)
                 recount = sides["recount"].get(key)
                 for i, column in enumerate(table.value_columns, start=width):
                     s = int(stored[i]) if stored else 0
                     r = int(recount[i]) if recount else 0
                     if s != r:
-                        differences.append(
-                            Difference(
-                                table.name, dict(zip(table.key_columns, key)), column, s, r
-                            )
-                        )
+                        differences.append(Difference(table.name, named, column, s, r))
     return differences

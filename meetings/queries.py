@@ -849,9 +849,11 @@ def status_medians(*, start: date, end: date, **unit) -> dict[str, dict]:
                MIN(CASE WHEN running >= total / 2 + 1 THEN days END)
         FROM (
             SELECT status, days,
-                   SUM(n) OVER (PARTITION BY status ORDER BY days
-                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running,
-                   SUM(n) OVER (PARTITION BY status) AS total
+                   CAST(SUM(n) OVER (PARTITION BY status ORDER BY days
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT)
+                       AS running,
+                   -- a whole number (PostgreSQL sums bigints as numeric): `/` divides whole
+                   CAST(SUM(n) OVER (PARTITION BY status) AS BIGINT) AS total
             FROM ({inner}) histogram
         ) cumulative
         GROUP BY status

@@ -410,7 +410,11 @@ def rollups_rebuild() -> dict[str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         names = ", ".join(_q(t.name) for t in TABLES.values())
         if connection.vendor == "postgresql":
+            # TRUNCATE refuses while deferred foreign-key checks are pending (a caller's
+            # transaction that wrote rows first, as seed_bulk's may): run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {names}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for table in TABLES.values():
                 cursor.execute(f"DELETE FROM {_q(table.name)}")
@@ -442,8 +446,10 @@ def rollups_verify() -> list[Difference]:
     differences, each a (table, key, column, stored, recount); none when they agree. Only
     the rows that differ come back from the database (EXCEPT both ways)."""
     differences = []
+    # One snapshot for the recount and the tables (unless the caller's transaction decides).
+    one_snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one snapshot for the recount and the tables
+        if one_snapshot:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         for table in TABLES.values():
             sql, params = table.recount()

@@ -82,7 +82,10 @@ EXPECTED = {
     ),
     "close_duplicate": (
         Status.IN_PROGRESS,
-        {**funnel("in_progress", "close_duplicate", "closed"), **flows("closed_duplicate", "closed")},
+        {
+            **funnel("in_progress", "close_duplicate", "closed"),
+            **flows("closed_duplicate", "closed"),
+        },
     ),
     "withdraw": (
         Status.RECEIVED,
@@ -162,9 +165,7 @@ def test_a_move_adds_what_it_did_and_the_rollups_equal_a_recount(
     original = new_appeal(title="更早的同一问题")
     appeal = appeal_in(status)
     before = seen()
-    perform(
-        name, appeal, world=world, meeting=meeting, department=department, original=original
-    )
+    perform(name, appeal, world=world, meeting=meeting, department=department, original=original)
     assert changed(before, seen()) == expected
     assert rollups_verify() == []
 
@@ -255,7 +256,9 @@ def test_an_appeal_raised_at_a_forum_enters_the_funnel_at_the_forum(world, categ
     before = seen()
     forum_register_appeals(
         meeting=forum,
-        rows=[{"estate": world.a_estate, "category": category, "title": "路灯", "description": "暗"}],
+        rows=[
+            {"estate": world.a_estate, "category": category, "title": "路灯", "description": "暗"}
+        ],
         by=world.staff_a,
     )
     assert changed(before, seen()) == {

@@ -10,7 +10,12 @@ from meetings import services
 from meetings.models import MeetingType, Status
 from meetings.services import appeal_record_return_visit, appeal_report_fix, appeal_route
 
-TABLES = ("meetings_appealday", "meetings_visitday", "meetings_statusday", "meetings_statusduration")
+TABLES = (
+    "meetings_appealday",
+    "meetings_visitday",
+    "meetings_statusday",
+    "meetings_statusduration",
+)
 
 
 def queries_of(move) -> tuple[int, int]:
@@ -42,8 +47,7 @@ def with_history(appeal, by, meeting, times):
 @pytest.mark.parametrize("times", [0, 5])
 def test_the_rollups_add_a_constant_few_statements(world, appeal_in, meeting, monkeypatch, times):
     with_rollups, without = (
-        with_history(appeal_in(Status.IN_PROGRESS), world.staff_a, meeting, times)
-        for _ in range(2)
+        with_history(appeal_in(Status.IN_PROGRESS), world.staff_a, meeting, times) for _ in range(2)
     )
     total, upserts = queries_of(lambda: visit(with_rollups, world.staff_a, solved=True))
     # appeal day (closed, closed solved), status day, status duration, visit day

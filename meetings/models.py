@@ -806,3 +806,7 @@ class RetentionRun(models.Model):
 
     def __str__(self):
         return f"{self.ran_at:%Y-%m-%d}: {self.appeals_anonymised}"
+
+
+# The daily roll-ups of the committee's figures (kept by meetings.rollups).
+from .rollup_models import AppealDay, StatusDay, StatusDuration, VisitDay  # noqa: E402, F401

@@ -3,11 +3,12 @@ share, each a function of what it returns (and of the user, for scope). Views an
 methods call these; none builds the same filter twice."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -24,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,8 @@ from .models import (
     Satisfaction,
     Status,
 )
+from .rollup_models import StatusDay, StatusDuration
+from .rollups import rollup_columns
 from .scope import appeals_for, meetings_for
 from .tracking import normalize_code
 
@@ -752,3 +755,112 @@ def estate_year_meetings(*, year: int, estates: list[Estate]) -> dict[int, dict[
     for estate_id, kind, n in own:
         result[estate_id][kind] += n
     return result
+
+
+# --- The committee's figures, from the daily roll-ups (meetings.rollups) -------------------
+# Each is one aggregate query over a roll-up table for a unit (a town, a community or an
+# estate: an object or its id; none = everywhere) and a period of local days (inclusive).
+# The meaning of every count is in meetings.rollups' docstring.
+
+
+def _unit(*, town=None, community=None, estate=None) -> Q:
+    if estate is not None:
+        return Q(estate=estate)
+    if community is not None:
+        return Q(estate__community=community)
+    if town is not None:
+        return Q(estate__community__town=town)
+    return Q()
+
+
+def _rollup_rows(figures: str, start: date, end: date, unit: dict):
+    from .rollups import AppealDay, VisitDay
+
+    model = {"appeals": AppealDay, "visits": VisitDay}[figures]
+    rows = model.objects.filter(_unit(**unit), day__gte=start, day__lte=end).order_by()
+    return rows, {c: Coalesce(Sum(c), 0) for c in rollup_columns(model)}
+
+
+def appeal_figures(*, start: date, end: date, **unit) -> dict[str, int]:
+    """Every AppealDay count summed over the unit and period."""
+    rows, sums = _rollup_rows("appeals", start, end, unit)
+    return rows.aggregate(**sums)
+
+
+def visit_figures(*, start: date, end: date, **unit) -> dict[str, int]:
+    """Every VisitDay count summed over the unit and period."""
+    rows, sums = _rollup_rows("visits", start, end, unit)
+    return rows.aggregate(**sums)
+
+
+def _figures_by(group: dict, *, figures: str, start: date, end: date, unit: dict) -> list[dict]:
+    rows, sums = _rollup_rows(figures, start, end, unit)
+    names = list(group)
+    return list(rows.annotate(**group).values(*names).annotate(**sums).order_by(*names))
+
+
+def by_month(*, start: date, end: date, figures: str = "appeals", **unit) -> list[dict]:
+    """The counts per local month ("month": its first day), of appeals or of visits."""
+    group = {"month": TruncMonth("day")}
+    return _figures_by(group, figures=figures, start=start, end=end, unit=unit)
+
+
+def by_category(*, start: date, end: date, figures: str = "appeals", **unit) -> list[dict]:
+    group = {"category_key": F("category_id")}
+    return _figures_by(group, figures=figures, start=start, end=end, unit=unit)
+
+
+def by_source(*, start: date, end: date, figures: str = "appeals", **unit) -> list[dict]:
+    group = {"source_key": F("source")}
+    return _figures_by(group, figures=figures, start=start, end=end, unit=unit)
+
+
+def by_unit(
+    *, start: date, end: date, level: str = "community", figures: str = "appeals", **unit
+) -> list[dict]:
+    """The counts per community or per estate (`level`) within the unit ("unit": its id)."""
+    field = {"community": "estate__community_id", "estate": "estate_id"}[level]
+    group = {"unit": F(field)}
+    return _figures_by(group, figures=figures, start=start, end=end, unit=unit)
+
+
+def funnel(*, start: date, end: date, **unit) -> list[dict]:
+    """The meeting funnel: status changes (and hearings without quorum) by the type of
+    meeting that decided them ("" without a meeting) and by move, with their counts."""
+    rows = StatusDay.objects.filter(_unit(**unit), day__gte=start, day__lte=end)
+    keys = ("meeting_type", "move", "from_status", "to_status")
+    return list(rows.values(*keys).annotate(n=Sum("n")).order_by(*keys))
+
+
+def status_medians(*, start: date, end: date, **unit) -> dict[str, dict]:
+    """For each status: how many appeals left it in the period and the median of their
+    whole days in it, computed by the database from the StatusDuration histogram (a
+    running sum per status; the mean of the two middle values for an even count)."""
+    histogram = (
+        StatusDuration.objects.filter(_unit(**unit), day__gte=start, day__lte=end)
+        .values("status", "days")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    inner, params = histogram.query.sql_with_params()
+    sql = f"""
+        SELECT status, MAX(total),
+               MIN(CASE WHEN running >= (total + 1) / 2 THEN days END),
+               MIN(CASE WHEN running >= total / 2 + 1 THEN days END)
+        FROM (
+            SELECT status, days,
+                   CAST(SUM(n) OVER (PARTITION BY status ORDER BY days
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT)
+                       AS running,
+                   -- a whole number (PostgreSQL sums bigints as numeric): `/` divides whole
+                   CAST(SUM(n) OVER (PARTITION BY status) AS BIGINT) AS total
+            FROM ({inner}) histogram
+        ) cumulative
+        GROUP BY status
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            status: {"appeals": int(total), "median_days": (lower + upper) / 2}
+            for status, total, lower, upper in cursor.fetchall()
+        }

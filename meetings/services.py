@@ -55,6 +55,7 @@ from .moves import (  # noqa: F401 - MOVES, RULES and appeal_moves_open are the 
 from .photos import CleanPhoto
 from .queries import representatives_of
 from .reminders import reminder_columns
+from .rollups import count_event, count_visit
 from .scope import appeals_for, meetings_for
 from .tracking import new_code
 
@@ -174,7 +175,7 @@ def _apply(
         won = Appeal.objects.filter(pk=appeal.pk, status=appeal.status, **guard).update(**fields)
         if not won:
             raise _lost_race()
-        AppealEvent.objects.create(
+        event = AppealEvent.objects.create(
             appeal=appeal,
             created_at=now,
             actor=None if by_resident else by,
@@ -193,6 +194,7 @@ def _apply(
             **_due_set(fields),
             data=data or {},
         )
+        count_event(event, appeal)
         for name, value in fields.items():
             setattr(appeal, name, value)
         if at is None:  # a backdated move (seeding) records the past: nobody is told now
@@ -302,7 +304,7 @@ def appeal_submit(
                 height=photo.height,
                 created_at=now,
             )
-        AppealEvent.objects.create(
+        event = AppealEvent.objects.create(
             appeal=appeal,
             created_at=now,
             actor=by,
@@ -314,6 +316,7 @@ def appeal_submit(
             due_at=appeal.response_due_at,
             data={"source": source},
         )
+        count_event(event, appeal)
         if meeting is not None:
             meeting.agenda.add(appeal)
         if at is None:
@@ -533,7 +536,7 @@ def appeal_record_hearing_vote(
                 now=now,
             )
         else:  # no move: the appeal stays in hearing, to be heard again
-            AppealEvent.objects.create(
+            event = AppealEvent.objects.create(
                 appeal=appeal,
                 created_at=now,
                 actor=by,
@@ -544,6 +547,7 @@ def appeal_record_hearing_vote(
                 public_note=public_note,
                 data=counts,
             )
+            count_event(event, appeal)
         try:
             with transaction.atomic():
                 return HearingVote.objects.create(
@@ -647,6 +651,16 @@ def appeal_record_return_visit(
         solved, satisfaction = None, ""
     now = at or timezone.now()
     with transaction.atomic():
+        # The appeal's row, locked: nothing is recorded on an appeal visited meanwhile (a
+        # stale page), two clerks at once do not count the same attempt twice, and the
+        # return-visit due date read is the one in force (the roll-ups' "on time").
+        due = list(
+            Appeal.objects.select_for_update()
+            .filter(pk=appeal.pk, status=Status.RESOLVED)
+            .values_list("return_visit_due_at", flat=True)
+        )
+        if not due:
+            raise _lost_race()
         if reached:
             _apply(
                 "visit_solved" if solved else "visit_not_solved",
@@ -660,13 +674,6 @@ def appeal_record_return_visit(
                 now=now,
             )
         else:
-            # The appeal's row, locked: no attempt is recorded on an appeal visited meanwhile
-            # (a stale page), and two clerks at once do not count the same attempt twice.
-            resolved = Appeal.objects.select_for_update().filter(
-                pk=appeal.pk, status=Status.RESOLVED
-            )
-            if not resolved.values_list("pk", flat=True):
-                raise _lost_race()
             attempts = (
                 1
                 + appeal.return_visits.filter(
@@ -679,7 +686,7 @@ def appeal_record_return_visit(
                     "unreachable", appeal, by=by, internal_note=note, data=details, at=at, now=now
                 )
             else:
-                AppealEvent.objects.create(
+                event = AppealEvent.objects.create(
                     appeal=appeal,
                     created_at=now,
                     actor=by,
@@ -689,7 +696,8 @@ def appeal_record_return_visit(
                     internal_note=note,
                     data=details,
                 )
-        return ReturnVisit.objects.create(
+                count_event(event, appeal)
+        visit = ReturnVisit.objects.create(
             appeal=appeal,
             by=by,
             channel=channel,
@@ -699,6 +707,8 @@ def appeal_record_return_visit(
             note=note,
             created_at=now,
         )
+        count_visit(visit, appeal, due=due[0])
+        return visit
 
 
 # --- Changes that are not moves ---------------------------------------------------------
@@ -713,7 +723,7 @@ def appeal_reassign(
     with transaction.atomic():
         if not Appeal.objects.filter(pk=appeal.pk, status=appeal.status).update(handler=handler):
             raise _lost_race()
-        AppealEvent.objects.create(
+        event = AppealEvent.objects.create(
             appeal=appeal,
             created_at=at or timezone.now(),
             actor=by,
@@ -725,6 +735,7 @@ def appeal_reassign(
                 "name": handler.get_full_name() or handler.get_username() if handler else "",
             },
         )
+        count_event(event, appeal)  # counts nothing today; every event is offered
     appeal.handler = handler
     return appeal
 
@@ -764,7 +775,7 @@ def appeal_extend_due(
         won = Appeal.objects.filter(pk=appeal.pk, status=appeal.status).update(**fields)
         if not won:
             raise _lost_race()
-        AppealEvent.objects.create(
+        event = AppealEvent.objects.create(
             appeal=appeal,
             created_at=now,
             actor=by,
@@ -774,6 +785,7 @@ def appeal_extend_due(
             due_at=until,
             data={"from": current.isoformat() if current else None},
         )
+        count_event(event, appeal)
     for name, value in fields.items():
         setattr(appeal, name, value)
     return appeal
@@ -804,7 +816,7 @@ def meeting_add_to_agenda(
         if meeting.agenda.filter(pk=appeal.pk).exists():
             return
         meeting.agenda.add(appeal)
-        AppealEvent.objects.create(
+        event = AppealEvent.objects.create(
             appeal=appeal,
             created_at=at or timezone.now(),
             actor=by,
@@ -813,6 +825,7 @@ def meeting_add_to_agenda(
             from_status=appeal.status,
             to_status=appeal.status,
         )
+        count_event(event, appeal)  # counts nothing today; every event is offered
 
 
 def meeting_close(

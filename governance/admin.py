@@ -26,6 +26,7 @@ from meetings.models import Notification
 from zeroindex.queries import task_owners_for
 
 from .models import (
+    OPINION_MAX_LENGTH,
     BranchReport,
     DepartmentEvaluation,
     EvaluationStatus,
@@ -147,11 +148,12 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
         return self.FIGURES
 
     def save_model(self, request, obj, form, change):
-        # Only the opinion of a draft is editable: refuse a stale page of an approved one.
+        # Only the opinion of a draft is editable: a stale page of an approved one changes
+        # nothing (change_view shows the page again with the words typed).
         if obj.status != EvaluationStatus.DRAFT or not evaluation_opinion_set(
             evaluation=obj, opinion=form.cleaned_data["opinion"]
         ):
-            raise PermissionDenied(_("An approved evaluation is not edited here."))
+            raise OpinionFrozen
 
     # --- Approve and reopen ----------------------------------------------------------
 
@@ -202,7 +204,9 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
         form = ReopenForm(request.POST)
         try:
             if not form.is_valid():
-                raise EvaluationRefused(_("Say why the evaluation is reopened."))
+                if form.has_error("reason", "required"):
+                    raise EvaluationRefused(_("Say why the evaluation is reopened."))
+                raise EvaluationRefused(" ".join(form.errors["reason"]))  # too long, a NUL
             evaluation_reopen(
                 evaluation=evaluation, by=request.user, reason=form.cleaned_data["reason"]
             )
@@ -229,12 +233,27 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
                 may_decide=self.has_change_permission(request, evaluation),
                 is_draft=evaluation.status == EvaluationStatus.DRAFT,
                 reopen_form=ReopenForm(initial={"reason": typed}),
+                unsaved_opinion=request.session.pop("evaluation_unsaved_opinion", ""),
                 history=evaluation.events.select_related("by"),
                 deliveries=Notification.objects.filter(
                     dedupe_key__startswith=dedupe_prefix(evaluation)
                 ).order_by("created_at", "pk"),
             )
-        return super().change_view(request, object_id, form_url, extra)
+        try:
+            return super().change_view(request, object_id, form_url, extra)
+        except OpinionFrozen:
+            # approved since the page was opened: say so, and keep what was typed to paste
+            # into the next version
+            messages.error(
+                request,
+                _(
+                    "This evaluation was approved meanwhile, so your changes were not saved. "
+                    "What you typed is below: reopen the evaluation to use it."
+                ),
+            )
+            opinion = request.POST.get("opinion", "")[:OPINION_MAX_LENGTH]
+            request.session["evaluation_unsaved_opinion"] = opinion
+            return self._page(evaluation)
 
     @admin.action(description=_("Approve the selected drafts and deliver them"))
     def approve_selected(self, request, queryset):
@@ -260,6 +279,10 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
         if not self.has_change_permission(request):
             actions.pop("approve_selected", None)
         return actions
+
+
+class OpinionFrozen(Exception):
+    """The opinion was saved from a page of a draft that is no longer one."""
 
 
 class ReopenForm(forms.Form):

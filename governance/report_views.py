@@ -20,7 +20,9 @@ def _published():
 
 
 def _report(year: int, estate_id: int) -> tuple[BranchReport, list]:
-    report = _published().filter(year=year, estate_id=estate_id).first()
+    # estate__pk, not estate_id: its lookup answers "none" for a number beyond the column's
+    # range, where estate_id hands it to SQLite, which fails (OverflowError, a 500).
+    report = _published().filter(year=year, estate__pk=estate_id).first()
     if report is None:
         raise Http404
     return report, list(report.measures.all())

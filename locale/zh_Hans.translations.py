@@ -950,7 +950,6 @@ ZH = {
     "Reviewers rated the department's service poorly.": "评议代表对部门服务评价偏低。",
     "Figures": "数据",
     "Opinion": "评议意见",
-    "An approved evaluation is not edited here.": "已审定的评议不能在此修改。",
     # Department review scores (meetings: the clerk's sheet and the meeting page's figures).
     "Enter review scores: choose a department": "录入评议分：选择部门",
     "Some lines need correcting; nothing was saved.": "有几行需要修改；尚未保存任何内容。",
@@ -1099,4 +1098,7 @@ ZH = {
     "year-end run": "年终评议运行",
     "year-end runs": "年终评议运行",
     "Year end and reports": "年终评议与报告",
+    "This evaluation was approved meanwhile, so your changes were not saved. What you typed is below: reopen the evaluation to use it.": "该评议已在此期间被审定，您的修改未保存。您输入的内容显示在下方：如需使用，请重新打开评议。",
+    "Your unsaved opinion": "您未保存的评议意见",
+    "Not saved: copy it before you leave this page.": "尚未保存：离开本页前请复制。",
 }

@@ -118,6 +118,18 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default: a request's transaction takes the write lock when it begins, so
+    # two requests writing at once wait for each other (up to `timeout` seconds) instead of
+    # the second failing with "database is locked" after it has read (a double-clicked
+    # approval answered 500 here). WAL lets reads go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 # A PostgreSQL that does not answer a new connection (or a kept one, the health check) within
 # this many seconds counts as unreachable, and the page says so (503) instead of waiting until
 # gunicorn kills the worker (30 s). psycopg waits at least 2 s.

@@ -347,6 +347,7 @@ class MeasureListInline(BoundedInline, admin.TabularInline):
 
     model = RectificationMeasure
     verbose_name_plural = _("rectification measures")
+    classes = ["measure-list"]  # survey.css: no second copy of each text above its row
     extra = 0
     fields = ["measure_link", "owner_name", "due_on", "status_mark"]
     readonly_fields = fields

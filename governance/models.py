@@ -200,7 +200,7 @@ class BranchReport(models.Model):
 
 
 class MeasureStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", _("to do")  # as a survey task's
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
     DROPPED = "dropped", _("dropped")

@@ -38,8 +38,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
                 ('data', models.JSONField(blank=True, default=dict)),
-                ('from_status', models.CharField(blank=True, choices=[('open', 'open'), ('in_progress', 'in progress'), ('done', 'done'), ('dropped', 'dropped')], max_length=20)),
-                ('to_status', models.CharField(blank=True, choices=[('open', 'open'), ('in_progress', 'in progress'), ('done', 'done'), ('dropped', 'dropped')], max_length=20)),
+                ('from_status', models.CharField(blank=True, choices=[('open', 'to do'), ('in_progress', 'in progress'), ('done', 'done'), ('dropped', 'dropped')], max_length=20)),
+                ('to_status', models.CharField(blank=True, choices=[('open', 'to do'), ('in_progress', 'in progress'), ('done', 'done'), ('dropped', 'dropped')], max_length=20)),
             ],
             options={
                 'verbose_name': 'measure event',
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='rectificationmeasure',
             name='status',
-            field=models.CharField(choices=[('open', 'open'), ('in_progress', 'in progress'), ('done', 'done'), ('dropped', 'dropped')], default='open', max_length=20, verbose_name='status'),
+            field=models.CharField(choices=[('open', 'to do'), ('in_progress', 'in progress'), ('done', 'done'), ('dropped', 'dropped')], default='open', max_length=20, verbose_name='status'),
         ),
         migrations.AddIndex(
             model_name='rectificationmeasure',

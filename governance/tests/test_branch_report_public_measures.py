@@ -43,7 +43,7 @@ def test_each_measure_shows_its_status_and_role_not_its_owner(client, world, pub
         for text in ("加装楼道感应灯", "协调物业修缮外墙", "清理楼道杂物", "新建停车棚")
     }
     assert "done" in rows["加装楼道感应灯"] and "the branch" in rows["加装楼道感应灯"]
-    assert "open" in rows["协调物业修缮外墙"] and "the community" in rows["协调物业修缮外墙"]
+    assert "to do" in rows["协调物业修缮外墙"] and "the community" in rows["协调物业修缮外墙"]
     assert "overdue" in rows["清理楼道杂物"]
     assert "dropped" in rows["新建停车棚"] and "overdue" not in rows["新建停车棚"]
     for private in ("秀兰", "李", "建国", "张", "xinducheng", "guangda", "场地不足"):

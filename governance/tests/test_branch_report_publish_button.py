@@ -18,7 +18,7 @@ def test_the_secretary_sees_the_button_with_a_question_before_it(client, world, 
     html = page(client, world.secretary_a1, report).content.decode()
     assert 'id="publish"' in html
     assert f'action="/admin/governance/branchreport/{report.pk}/publish/"' in html
-    assert "data-confirm=" in html
+    assert "data-confirm=" in html and "js/site.js" in html  # site.js asks it
 
 
 @pytest.mark.django_db

@@ -7,11 +7,15 @@ attempts; the failure log and the log-in log stay as the record.
 
 And the year end's department evaluations, for the town committee."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -21,22 +25,46 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from branches.scope import ADD, CHANGE, DELETE, VIEW, may
-from branches.scoped_admin import BoundedInline, ScopedModelAdmin
+from branches.scoped_admin import BoundedInline, ObjectActions, ScopedModelAdmin
+from meetings.admin.appeals import OverdueFilter as AppealOverdueFilter
 from meetings.models import Notification
+from meetings.moves import MoveRefused
 from zeroindex.queries import task_owners_for
+from zeroindex.tracked_work import overdue_q
 
+from .measure_forms import (
+    MeasureDropForm,
+    MeasureTextForm,
+    NewMeasureForm,
+    NoteForm,
+    NothingForm,
+    ReassignForm,
+    SetDueForm,
+)
+from .measures import (
+    MEASURES,
+    measure_add,
+    measure_delete,
+    measure_done,
+    measure_drop,
+    measure_reassign,
+    measure_set_due,
+    measure_set_text,
+    measure_start,
+)
 from .models import (
     OPINION_MAX_LENGTH,
     BranchReport,
     DepartmentEvaluation,
     EvaluationStatus,
+    MeasureStatus,
     RectificationMeasure,
     YearEndRecipient,
     YearEndRun,
 )
 from .reports import FIGURES as REPORT_FIGURES
-from .reports import branch_report_publish
-from .scope import evaluations_for, reports_for, year_end_runs_for
+from .reports import branch_report_publish, may_publish
+from .scope import evaluations_for, measures_for, reports_for, year_end_runs_for
 from .yearend import (
     EvaluationRefused,
     dedupe_prefix,
@@ -322,29 +350,88 @@ class YearEndRecipientAdmin(admin.ModelAdmin):
 # --- Each branch's annual report ---------------------------------------------------------
 
 
-class MeasureInline(BoundedInline, admin.TabularInline):
-    """The report's rectification measures, editable while the report is a draft; owners
-    are staff working in the estate (its secretaries, its community's staff)."""
+def measure_status_badge(measure) -> str:
+    """The status as a badge, "⚠ overdue" beside it when unfinished past its due date."""
+    badge = format_html(
+        '<span class="task-badge task-{}">{}</span>', measure.status, measure.get_status_display()
+    )
+    if measure.is_overdue:
+        badge = format_html('{} <span class="task-overdue">⚠ {}</span>', badge, _("overdue"))
+    return badge
+
+
+def _owner_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class MeasureListInline(BoundedInline, admin.TabularInline):
+    """The report's measures, read-only: each links to its own page, where it moves. While
+    the report is a draft a measure may be deleted here (the services decide)."""
 
     model = RectificationMeasure
-    extra = 1
-    max_new = 20
-    fields = ["text", "owner", "due_on", "status", "drop_reason"]
+    verbose_name_plural = _("rectification measures")
+    classes = ["measure-list"]  # survey.css: no second copy of each text above its row
+    extra = 0
+    fields = ["measure_link", "owner_name", "due_on", "status_mark"]
+    readonly_fields = fields
 
-    def _editable(self, request, obj) -> bool:
-        return obj is not None and not obj.is_published
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner")
+
+    @admin.display(description=_("rectification measure"))
+    def measure_link(self, measure):
+        url = reverse("admin:governance_rectificationmeasure_change", args=[measure.pk])
+        return format_html('<a href="{}">{}</a>', url, measure.text)
+
+    @admin.display(description=_("owner"))
+    def owner_name(self, measure):
+        return _owner_name(measure.owner)
+
+    @admin.display(description=_("status"))
+    def status_mark(self, measure):
+        return measure_status_badge(measure)
 
     def has_view_permission(self, request, obj=None):
         return may(request.user, VIEW, RectificationMeasure)
 
     def has_add_permission(self, request, obj=None):
-        return self._editable(request, obj) and may(request.user, ADD, RectificationMeasure)
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return self._editable(request, obj) and may(request.user, CHANGE, RectificationMeasure)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return self._editable(request, obj) and may(request.user, DELETE, RectificationMeasure)
+        editable = obj is not None and not obj.is_published
+        return editable and may(request.user, DELETE, RectificationMeasure)
+
+
+class MeasureAddInline(BoundedInline, admin.TabularInline):
+    """New measures of a draft report (owners: staff working in the estate); saved through
+    measure_add, so each has its event and its reminder."""
+
+    model = RectificationMeasure
+    form = NewMeasureForm
+    verbose_name = _("new rectification measure")
+    verbose_name_plural = _("new rectification measures")
+    extra = 1
+    max_new = 20
+    fields = ["text", "owner", "due_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()  # the measures are listed above
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        editable = obj is not None and not obj.is_published
+        return editable and may(request.user, ADD, RectificationMeasure)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_formset(self, request, obj=None, **kwargs):
         request._report_estate = obj.estate if obj is not None else None
@@ -364,10 +451,12 @@ class MeasureInline(BoundedInline, admin.TabularInline):
 @admin.register(BranchReport)
 class BranchReportAdmin(ScopedModelAdmin):
     """Staff of the estate (its secretary, its community's staff) see the run's figures,
-    write a summary and the rectification measures, and publish; the committee reads."""
+    write a summary and the rectification measures, and publish (the button on the page or
+    the list's action, both branch_report_publish); the committee reads."""
 
     gate = reports_for
-    inlines = [MeasureInline]
+    change_form_template = "admin/governance/branchreport/change_form.html"
+    inlines = [MeasureListInline, MeasureAddInline]
     list_display = ["year", "estate", "received", "solved", "five_zero_months", "status"]
     list_filter = ["year", "status"]
     list_select_related = ["estate__community"]
@@ -402,12 +491,79 @@ class BranchReportAdmin(ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.FIGURES
 
+    def save_formset(self, request, form, formset, change):
+        """New measures and deletions through the services (events, reminders, the draft
+        rule); the page's own form saves the summary."""
+        report = form.instance
+        # what the admin's change message reads
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in getattr(formset, "deleted_forms", []):
+            if row.instance.pk:
+                measure_delete(measure=row.instance, by=request.user)
+                formset.deleted_objects.append(row.instance)
+        if issubclass(formset.form, NewMeasureForm):
+            for row in formset.extra_forms:
+                if row.has_changed() and row.is_valid():
+                    formset.new_objects.append(
+                        measure_add(
+                            report=report,
+                            by=request.user,
+                            **{
+                                name: row.cleaned_data[name] for name in ("text", "owner", "due_on")
+                            },
+                        )
+                    )
+
     @admin.display(description=_("public page"))
     def public_page(self, report):
         if report.pk is None or not report.is_published:
             return "—"
         url = reverse("report_detail", args=[report.year, report.estate_id])
         return format_html('<a href="{}">{}</a>', url, url)
+
+    # --- Publish, from the report's page ---------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(require_POST(self.publish_view)),
+                name="governance_branchreport_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if report is not None:
+            extra["may_publish"] = not report.is_published and may_publish(
+                report=report, user=request.user
+            )
+            if report.is_published:
+                extra["public_url"] = reverse("report_detail", args=[report.year, report.estate_id])
+        return super().change_view(request, object_id, form_url, extra)
+
+    def publish_view(self, request, pk):
+        report = get_object_or_404(self.get_queryset(request), pk=pk)  # outside: not found
+        try:
+            report = branch_report_publish(report=report, by=request.user)
+        except PermissionDenied:
+            messages.error(request, _("You may not publish this report."))
+        else:
+            url = reverse("report_detail", args=[report.year, report.estate_id])
+            messages.success(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("The report is published: residents can read it at"),
+                    url,
+                    url,
+                ),
+            )
+        return HttpResponseRedirect(
+            reverse("admin:governance_branchreport_change", args=[report.pk])
+        )
 
     @admin.action(description=_("Publish the selected reports"))
     def publish(self, request, queryset):
@@ -430,6 +586,147 @@ class BranchReportAdmin(ScopedModelAdmin):
             self.message_user(
                 request, _("You may not publish some of the selected reports."), messages.ERROR
             )
+
+
+# --- The measures, tracked like survey tasks ---------------------------------------------
+
+
+class MeasureOverdueFilter(AppealOverdueFilter):
+    """An unfinished measure past its due date."""
+
+    def overdue(self) -> Q:
+        return overdue_q(MEASURES)
+
+
+class YearFilter(admin.SimpleListFilter):
+    """By the report's year (the years that have reports)."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = reports_for(request.user).order_by("-year").values_list("year", flat=True)
+        return [(str(y), str(y)) for y in dict.fromkeys(years)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit() and len(value) == 4:
+            return queryset.filter(report__year=int(value))
+        return queryset
+
+
+@dataclass(frozen=True)
+class MeasureAction:
+    label: str
+    form: type  # its fields named for the service's keyword arguments
+    run: Callable  # the service: run(measure=, by=, **form.cleaned_data)
+    open: Callable  # measure -> bool
+
+
+def _unfinished(measure) -> bool:
+    return measure.status in MEASURES.unfinished
+
+
+MEASURE_ACTIONS: dict[str, MeasureAction] = {
+    "start": MeasureAction(
+        _("Start"), NothingForm, measure_start, lambda m: m.status == MeasureStatus.OPEN
+    ),
+    "done": MeasureAction(_("Mark done"), NoteForm, measure_done, _unfinished),
+    "drop": MeasureAction(_("Drop"), MeasureDropForm, measure_drop, _unfinished),
+    "reassign": MeasureAction(
+        _("Give to another owner"), ReassignForm, measure_reassign, _unfinished
+    ),
+    "set_due": MeasureAction(_("Change the due date"), SetDueForm, measure_set_due, _unfinished),
+    # the text residents will read: only while the report is a draft
+    "text": MeasureAction(
+        _("Correct the text"),
+        MeasureTextForm,
+        measure_set_text,
+        lambda m: _unfinished(m) and not m.report.is_published,
+    ),
+}
+
+
+@admin.register(RectificationMeasure)
+class RectificationMeasureAdmin(ObjectActions, ScopedModelAdmin):
+    """Every measure of the reports in the user's scope, with overdue marks and filters;
+    each measure's page is read-only and moves through its actions (governance.measures)."""
+
+    gate = measures_for
+    change_form_template = "admin/governance/rectificationmeasure/change_form.html"
+    change_list_template = "admin/governance/rectificationmeasure/change_list.html"
+    list_display = ["short_text", "estate_name", "year", "owner_name", "due", "status_mark"]
+    list_filter = ["status", MeasureOverdueFilter, "report__estate", YearFilter]
+    list_select_related = ["report__estate", "owner"]
+    search_fields = ["text"]
+    list_per_page = 50
+    show_facets = admin.ShowFacets.NEVER
+    PAGE_FIELDS = [
+        "text",
+        "status_mark",
+        "report_link",
+        "owner_name",
+        "due",
+        "drop_reason",
+        "done_at",
+        "created_at",
+    ]
+    fields = PAGE_FIELDS
+    readonly_fields = PAGE_FIELDS
+
+    def has_add_permission(self, request):
+        return False  # added on the report's page
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only: its moves are actions through the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("rectification measure"))
+    def short_text(self, measure):
+        return measure.text if len(measure.text) <= 80 else measure.text[:79] + "…"
+
+    @admin.display(description=_("estate"), ordering="report__estate__name")
+    def estate_name(self, measure):
+        return measure.report.estate.name
+
+    @admin.display(description=_("year"), ordering="report__year")
+    def year(self, measure):
+        return measure.report.year
+
+    @admin.display(description=_("owner"))
+    def owner_name(self, measure):
+        return _owner_name(measure.owner)
+
+    @admin.display(description=_("due"), ordering="due_on")
+    def due(self, measure):
+        return measure.due_on.strftime("%Y-%m-%d")
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_mark(self, measure):
+        return measure_status_badge(measure)
+
+    @admin.display(description=_("report"))
+    def report_link(self, measure):
+        url = reverse("admin:governance_branchreport_change", args=[measure.report_id])
+        return format_html('<a href="{}">{}</a>', url, measure.report)
+
+    # The page's actions (branches.scoped_admin.ObjectActions): the measure's moves.
+    object_action_table = MEASURE_ACTIONS
+    refusal = MoveRefused
+
+    def object_page(self, request, measure):
+        offered = {}
+        if may(request.user, CHANGE, RectificationMeasure):
+            offered = {name: action.open(measure) for name, action in MEASURE_ACTIONS.items()}
+        return offered, {"measure": measure, "events": measure.events.select_related("actor")}
+
+    def object_action_form(self, request, measure, name, data=None):
+        return MEASURE_ACTIONS[name].form(data, prefix=name, task=measure)
+
+    def object_action_run(self, request, measure, name, data):
+        MEASURE_ACTIONS[name].run(measure=measure, by=request.user, **data)
 
 
 @admin.register(YearEndRun)

@@ -37,6 +37,12 @@ app.conf.beat_schedule = {
         "task": "zeroindex.tasks.sweep_task_reminders",
         "schedule": 5 * 60,
     },
+    # Every five minutes, the same sweep for the branch reports' rectification measures
+    # (tracked like survey tasks): their owners, SURVEY_TASK_REMINDER_DAYS before the due date.
+    "measure-reminders": {
+        "task": "governance.tasks.sweep_measure_reminders",
+        "schedule": 5 * 60,
+    },
     # Every night at 02:30: erase the contact details of appeals closed more than
     # APPEAL_CONTACT_RETENTION_MONTHS ago (as the form's consent text promises).
     "appeals-retention": {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Estate
 from meetings.models import Department
+from zeroindex.models import TrackedWorkEvent
 
 
 class Grade(models.TextChoices):
@@ -210,14 +211,20 @@ class BranchReport(models.Model):
 
 
 class MeasureStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", _("to do")  # as a survey task's
+    IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
     DROPPED = "dropped", _("dropped")
 
 
+UNFINISHED_MEASURE = (MeasureStatus.OPEN, MeasureStatus.IN_PROGRESS)
+
+
 class RectificationMeasure(models.Model):
     """What the branch will do about a problem of its report: an owner (staff of the estate
-    or its community), a due date, and open → done, or dropped with a reason."""
+    or its community), a due date, and open → in progress → done, or dropped with a reason.
+    Tracked work like a survey task (zeroindex.tracked_work): moved only through
+    governance.measures, each move an event; the owner is reminded before the due date."""
 
     report = models.ForeignKey(
         BranchReport, on_delete=models.CASCADE, related_name="measures", verbose_name=_("report")
@@ -234,6 +241,10 @@ class RectificationMeasure(models.Model):
         _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.OPEN
     )
     drop_reason = models.TextField(_("reason for dropping"), max_length=1000, blank=True)
+    done_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Due work in a column (claimed by the reminder sweep with a conditional UPDATE).
+    remind_at = models.DateTimeField(_("reminder due"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rectification measure")
@@ -248,14 +259,61 @@ class RectificationMeasure(models.Model):
                 name="measure_dropped_has_reason",
                 violation_error_message=_("Say why the measure is dropped."),
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[MeasureStatus.DONE, MeasureStatus.DROPPED], done_at__isnull=False
+                )
+                | Q(status__in=UNFINISHED_MEASURE, done_at=None),
+                name="measure_finished_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="measure_list_idx"),
+            models.Index(
+                fields=["remind_at"],
+                name="measure_remind_idx",
+                condition=Q(remind_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
         return self.text[:50]
 
     @property
+    def estate(self) -> Estate:
+        return self.report.estate
+
+    @property
     def is_overdue(self) -> bool:
-        return self.status == MeasureStatus.OPEN and self.due_on < timezone.localdate()
+        return self.status in UNFINISHED_MEASURE and self.due_on < timezone.localdate()
+
+    @property
+    def responsible(self) -> str:
+        """Who answers for it, as residents may read it: the branch or the community (the
+        owner's role, never the owner's name)."""
+        from branches.models import StaffRole
+
+        scope = getattr(self.owner, "staff_scope", None)
+        if scope is not None and scope.role == StaffRole.BRANCH_SECRETARY:
+            return _("the branch")
+        return _("the community")
+
+
+class MeasureEvent(TrackedWorkEvent):
+    """What a move on a measure changed (status, owner, due date, text), by whom and when."""
+
+    measure = models.ForeignKey(
+        RectificationMeasure, on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(max_length=20, choices=MeasureStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=MeasureStatus.choices, blank=True)
+
+    class Meta(TrackedWorkEvent.Meta):
+        verbose_name = _("measure event")
+        verbose_name_plural = _("measure events")
+
+    def __str__(self):
+        return f"{self.measure_id} {self.from_status}→{self.to_status}"
 
 
 # --- Who receives the approved opinions, and what happened to each evaluation ------------

@@ -1,6 +1,7 @@
 """The public's branch annual reports: `/reports/`, `/reports/<year>/<estate_id>/` and its
 A4 PDF. Published reports only (a draft is "not found"); no personal data: figures, the
-non-zero five-zero categories and the measures' text, due date and status (no owners)."""
+non-zero five-zero categories and the measures' text, due date, status (overdue marked)
+and who answers for them as a role (the branch or the community), never an owner's name."""
 
 from itertools import groupby
 
@@ -25,7 +26,8 @@ def _report(year: int, estate_id: int) -> tuple[BranchReport, list]:
     report = _published().filter(year=year, estate__pk=estate_id).first()
     if report is None:
         raise Http404
-    return report, list(report.measures.all())
+    # the owner's role only ("responsible: the branch / the community"), never the name
+    return report, list(report.measures.select_related("owner__staff_scope"))
 
 
 @require_GET

@@ -3,7 +3,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from . import yearend_run
+from . import measures, yearend_run
 
 
 @shared_task(acks_late=True)
@@ -11,6 +11,12 @@ def sessions_clear_expired() -> int:
     """Delete expired login sessions; returns how many were removed."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_measure_reminders() -> int:
+    """Every five minutes: remind rectification measures' owners of the due dates coming up."""
+    return measures.sweep_measure_reminders()
 
 
 # --- The year end (governance/yearend_run.py says how it is split) ------------------------

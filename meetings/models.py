@@ -715,6 +715,8 @@ class Notification(models.Model):
         VISIT_ESCALATION = "visit_escalation", _("return visit overdue")
         # A survey task of the Five Zeros (zeroindex) due soon; meetings only sends it.
         TASK_REMINDER = "task_reminder", _("survey task due soon")
+        # A branch report's rectification measure (governance) due soon; meetings sends it.
+        MEASURE_REMINDER = "measure_reminder", _("rectification measure due soon")
         # A year-end department evaluation, approved (governance hands over its PDF).
         EVALUATION = "evaluation", _("year-end evaluation of a department")
         SMS_SUBMITTED = "sms_submitted", _("text to the resident: appeal received")

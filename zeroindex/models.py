@@ -399,10 +399,11 @@ class SurveyTask(models.Model):
         )
 
 
-class SurveyTaskEvent(models.Model):
-    """What a move on a task changed (status, owner, due date), by whom and when."""
+class TrackedWorkEvent(models.Model):
+    """What a move on tracked work (zeroindex.tracked_work: a survey task, a rectification
+    measure) changed, by whom and when; each kind adds its foreign key and its statuses
+    (`from_status` "" is the work's making)."""
 
-    task = models.ForeignKey(SurveyTask, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -412,13 +413,24 @@ class SurveyTaskEvent(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
-    from_status = models.CharField(max_length=20, choices=TaskStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=TaskStatus.choices, blank=True)
-    # {"owner": id, "due_on": "YYYY-MM-DD", "reason": "...", "appeal": id}: what changed.
+    # {"owner": id, "due_on": "YYYY-MM-DD", "reason": "...", "note": "..."}: what changed.
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "pk"]
+
+
+class SurveyTaskEvent(TrackedWorkEvent):
+    """What a move on a task changed (status, owner, due date; "appeal": id), by whom and
+    when."""
+
+    task = models.ForeignKey(SurveyTask, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=TaskStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=TaskStatus.choices, blank=True)
+
+    class Meta(TrackedWorkEvent.Meta):
+        pass
 
     def __str__(self):
         return f"{self.task_id} {self.from_status}→{self.to_status}"

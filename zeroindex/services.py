@@ -7,20 +7,21 @@ Refusals are `meetings.moves.MoveRefused`, as for appeals: a message for the per
 tried and a kind (not allowed, not found, conflict, invalid)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from branches.models import Building, Estate, StaffRole
 from branches.scope import ADD, CHANGE, estates_for, in_scope, may, staff_scope
-from meetings.models import Appeal, AppealCategory, Source
+from meetings.models import Appeal, AppealCategory, Notification, Source
 from meetings.moves import MoveRefused, Refusal
 from meetings.services import appeal_submit
 
+from . import tracked_work
 from .models import (
     Incident,
     IncidentCategory,
@@ -238,7 +239,6 @@ MAX_SUGGESTIONS_AT_ONCE = 1000
 TASK_TITLE_LENGTH = SurveyTask._meta.get_field("title").max_length
 SUGGESTION_TEXT_LENGTH = Suggestion._meta.get_field("text").max_length
 UNFINISHED = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
-REMIND_AT_HOUR = time(9)
 
 
 @dataclass(frozen=True)
@@ -349,10 +349,8 @@ def suggestions_add(
 
 
 def task_remind_at(due_on: date) -> datetime:
-    """When the owner is reminded: SURVEY_TASK_REMINDER_DAYS before the due date, 09:00
-    local time (already past for a task due sooner: the next sweep sends it)."""
-    day = due_on - timedelta(days=settings.SURVEY_TASK_REMINDER_DAYS)
-    return timezone.make_aware(datetime.combine(day, REMIND_AT_HOUR))
+    """When the owner is reminded (tracked_work.remind_at)."""
+    return tracked_work.remind_at(due_on)
 
 
 def task_title(text: str) -> str:
@@ -363,23 +361,35 @@ def task_title(text: str) -> str:
     return first
 
 
-def _check_owner(owner, estate: Estate) -> None:
-    from .queries import task_owners_for
-
-    if owner is None or not task_owners_for(estate=estate).filter(pk=owner.pk).exists():
-        raise MoveRefused(
-            _("The owner must be a staff member working in this estate or its community."),
-            Refusal.INVALID,
-        )
-
-
-def _check_due(due_on: date, now: datetime) -> None:
-    if due_on is None or due_on < timezone.localdate(now):
-        raise MoveRefused(_("The due date cannot be in the past."), Refusal.INVALID)
+_check_owner = tracked_work.check_owner
+_check_due = tracked_work.check_due
 
 
 def _task_may(by, task_estate: Estate, action=CHANGE) -> None:
     _require(by, action, SurveyTask, task_estate, out_of_scope=_("This task is not in your area."))
+
+
+# Survey tasks as tracked work (zeroindex.tracked_work): their moves and reminders.
+SURVEY_TASKS = tracked_work.TrackedKind(
+    model=SurveyTask,
+    event_model=SurveyTaskEvent,
+    event_field="task",
+    open=TaskStatus.OPEN,
+    in_progress=TaskStatus.IN_PROGRESS,
+    done=TaskStatus.DONE,
+    dropped=TaskStatus.DROPPED,
+    may=lambda by, task: _task_may(by, task.estate),
+    words=tracked_work.Words(
+        already=gettext_lazy("This task is already %(status)s."),
+        changed=gettext_lazy("Someone changed this task meanwhile; try again."),
+        drop_reason=gettext_lazy("Say why the task is dropped."),
+        same_owner=gettext_lazy("The task is already theirs."),
+        same_due=gettext_lazy("The task is already due on that day."),
+    ),
+    notification=Notification.Kind.TASK_REMINDER,
+    key="task",
+    related=("estate", "suggestion__round"),
+)
 
 
 @transaction.atomic
@@ -463,128 +473,37 @@ def task_create_from_suggestion(
     return tasks[0]
 
 
-def _task_move(
-    task: SurveyTask,
-    by,
-    *,
-    now: datetime,
-    to: str | None = None,
-    fields: dict,
-    data: dict,
-    extra_filter: dict | None = None,
-) -> SurveyTask:
-    """Apply a move to an unfinished task if it still is (and still matches extra_filter);
-    write its event; the refreshed task."""
-    _task_may(by, task.estate)
-    won = SurveyTask.objects.filter(
-        pk=task.pk, status__in=UNFINISHED, **(extra_filter or {})
-    ).update(**({"status": to} if to else {}), **fields)
-    if not won:
-        task.refresh_from_db()
-        if task.status not in UNFINISHED:
-            raise MoveRefused(
-                _("This task is already %(status)s.") % {"status": task.get_status_display()},
-                Refusal.CONFLICT,
-            )
-        raise MoveRefused(_("Someone changed this task meanwhile; try again."), Refusal.CONFLICT)
-    old = task.status
-    SurveyTaskEvent.objects.create(
-        task=task,
-        actor=by,
-        created_at=now,
-        from_status=old,
-        to_status=to or old,
-        data=data,
-    )
-    task.refresh_from_db()
-    return task
+def _task_move(task: SurveyTask, by, **move) -> SurveyTask:
+    return tracked_work.move(SURVEY_TASKS, task, by, **move)
 
 
-@transaction.atomic
 def task_start(*, task: SurveyTask, by=None, at: datetime | None = None) -> SurveyTask:
     """Work has begun on an open task."""
-    now = at or timezone.now()
-    return _task_move(
-        task,
-        by,
-        now=now,
-        to=TaskStatus.IN_PROGRESS,
-        fields={},
-        data={},
-        extra_filter={"status": TaskStatus.OPEN},
-    )
+    return tracked_work.start(SURVEY_TASKS, task, by=by, at=at)
 
 
-@transaction.atomic
 def task_done(
     *, task: SurveyTask, note: str = "", by=None, at: datetime | None = None
 ) -> SurveyTask:
     """The task is done (no more reminders)."""
-    now = at or timezone.now()
-    data = {"note": note.strip()} if note and note.strip() else {}
-    return _task_move(
-        task,
-        by,
-        now=now,
-        to=TaskStatus.DONE,
-        fields={"done_at": now, "remind_at": None},
-        data=data,
-    )
+    return tracked_work.done(SURVEY_TASKS, task, note=note, by=by, at=at)
 
 
-@transaction.atomic
 def task_drop(*, task: SurveyTask, reason: str, by=None, at: datetime | None = None) -> SurveyTask:
     """The task will not be done, and why (told to the residents at the next meeting)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise MoveRefused(_("Say why the task is dropped."), Refusal.INVALID)
-    now = at or timezone.now()
-    return _task_move(
-        task,
-        by,
-        now=now,
-        to=TaskStatus.DROPPED,
-        fields={"done_at": now, "remind_at": None, "drop_reason": reason},
-        data={"reason": reason},
-    )
+    return tracked_work.drop(SURVEY_TASKS, task, reason=reason, by=by, at=at)
 
 
-@transaction.atomic
 def task_reassign(*, task: SurveyTask, owner, by=None, at: datetime | None = None) -> SurveyTask:
     """Give the task to another owner, who is reminded afresh before the due date."""
-    now = at or timezone.now()
-    _task_may(by, task.estate)
-    _check_owner(owner, task.estate)
-    if owner.pk == task.owner_id:
-        raise MoveRefused(_("The task is already theirs."), Refusal.INVALID)
-    return _task_move(
-        task,
-        by,
-        now=now,
-        fields={"owner": owner, "remind_at": task_remind_at(task.due_on)},
-        data={"owner": owner.pk, "previous_owner": task.owner_id},
-        extra_filter={"owner": task.owner_id},
-    )
+    return tracked_work.reassign(SURVEY_TASKS, task, owner=owner, estate=task.estate, by=by, at=at)
 
 
-@transaction.atomic
 def task_set_due(
     *, task: SurveyTask, due_on: date, by=None, at: datetime | None = None
 ) -> SurveyTask:
     """A new due date; the reminder moves with it."""
-    now = at or timezone.now()
-    _task_may(by, task.estate)
-    _check_due(due_on, now)
-    if due_on == task.due_on:
-        raise MoveRefused(_("The task is already due on that day."), Refusal.INVALID)
-    return _task_move(
-        task,
-        by,
-        now=now,
-        fields={"due_on": due_on, "remind_at": task_remind_at(due_on)},
-        data={"due_on": due_on.isoformat(), "previous_due_on": task.due_on.isoformat()},
-        extra_filter={"due_on": task.due_on},
-    )
+    return tracked_work.set_due(SURVEY_TASKS, task, due_on=due_on, by=by, at=at)
 
 
 @transaction.atomic

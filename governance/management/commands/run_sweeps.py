@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from governance.measures import sweep_measure_reminders
 from meetings import kept_photos, messaging, reminders, retention
 from meetings.queries import messages_by_kind
 from zeroindex import reminders as task_reminders
@@ -8,7 +9,7 @@ from zeroindex import reminders as task_reminders
 class Command(BaseCommand):
     help = (
         "Run every periodic sweep once: return-visit reminders, the overdue digest, "
-        "survey task reminders, "
+        "survey task and rectification measure reminders, "
         "undelivered messages, the retention job and expired kept photos. For installs "
         "without Redis and beat (run it from cron every five minutes), and for the demo. "
         "Exits non-zero, naming them, when messages could not be handed over to Celery."
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             lost = not_handed_over()
         self.stdout.write(
             "Reminder steps sent: {reminders}; digests: {digests}; survey task reminders: "
-            "{task_reminders}; messages handed on: "
+            "{task_reminders}; measure reminders: {measure_reminders}; messages handed on: "
             "{undelivered}; appeals anonymised: {anonymised}; kept photos deleted: "
             "{kept_photos}.".format(**counts)
         )
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             "reminders": reminders.sweep_return_visit_reminders(),
             "digests": reminders.sweep_digests(),
             "task_reminders": task_reminders.sweep_task_reminders(),
+            "measure_reminders": sweep_measure_reminders(),
             "undelivered": messaging.sweep_undelivered(),
             "anonymised": retention.appeals_anonymise_closed().appeals_anonymised,
             "kept_photos": kept_photos.kept_photos_delete_stale(),

@@ -27,8 +27,9 @@ from django.views.decorators.http import require_POST
 from branches.scope import ADD, CHANGE, DELETE, VIEW, may
 from branches.scoped_admin import BoundedInline, ObjectActions, ScopedModelAdmin
 from meetings.admin.appeals import OverdueFilter as AppealOverdueFilter
-from meetings.models import Notification
+from meetings.models import MeetingType, Notification
 from meetings.moves import MoveRefused
+from zeroindex.models import IncidentCategory
 from zeroindex.queries import task_owners_for
 from zeroindex.tracked_work import overdue_q
 
@@ -462,11 +463,15 @@ class BranchReportAdmin(ScopedModelAdmin):
     list_select_related = ["estate__community"]
     search_fields = ["estate__name"]
     actions = ["publish"]
+    # the two JSON figures are shown as words (meetings_held, categories_broken)
     FIGURES = [
         "estate",
         "year",
         "status",
-        *REPORT_FIGURES,
+        *(
+            {"meetings": "meetings_held", "categories": "categories_broken"}.get(f, f)
+            for f in REPORT_FIGURES
+        ),
         "drafted_at",
         "published_by",
         "published_at",
@@ -513,6 +518,17 @@ class BranchReportAdmin(ScopedModelAdmin):
                             },
                         )
                     )
+
+    @admin.display(description=_("meetings held by type"))
+    def meetings_held(self, report):
+        return "; ".join(
+            f"{label}: {report.meetings.get(value, 0)}" for value, label in MeetingType.choices
+        )
+
+    @admin.display(description=_("five-zero categories broken"))
+    def categories_broken(self, report):
+        labels = dict(IncidentCategory.choices)
+        return "; ".join(f"{labels.get(c, c)}: {n}" for c, n in report.categories.items()) or "—"
 
     @admin.display(description=_("public page"))
     def public_page(self, report):

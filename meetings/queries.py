@@ -905,10 +905,10 @@ def appeals_matching(queryset: QuerySet[Appeal], *, term: str) -> QuerySet[Appea
         return queryset.filter(code=code)
     if len(term) < SEARCH_MIN_LENGTH:
         raise SearchTooShort(term)
-    matching = queryset.filter(title__icontains=term)
     if len(term) == 2 and connections[queryset.db].vendor == "postgresql":
-        # Trigram indexes cannot answer two characters; the pairs index can, exactly.
-        matching = matching.alias(title_pairs=_TitlePairs("title")).filter(
+        # Trigrams cannot answer two characters; the pairs index can, exactly. No LIKE
+        # beside it: the planner would AND in a trigram scan of the whole index.
+        return queryset.alias(title_pairs=_TitlePairs("title")).filter(
             title_pairs__contains=[term.upper()]
         )
-    return matching
+    return queryset.filter(title__icontains=term)

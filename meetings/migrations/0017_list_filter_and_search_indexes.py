@@ -7,7 +7,11 @@ behind it, and on PostgreSQL the title search through GIN indexes.
   search a scan (slower, still correct), and a later migrate by an allowed role adds it.
 - Two characters: trigrams need three, so a GIN index over the array of the title's
   two-character pairs (`meetings_title_pairs`, plain SQL, no extension), which
-  `meetings.queries.appeals_matching` asks with `@>`.
+  `meetings.queries.appeals_matching` asks with `@>`. Its statistics keep 1,000 (up to
+  10,000 most common pairs) so a rare pair is estimated as rare: with the default, any pair
+  missing from the top 133 was guessed at 0.5% of the rows and the planner walked the
+  whole table backwards calling the function on each row (930 ms for a pair in 499 rows of
+  a million; 1 ms through the index).
 """
 
 import logging
@@ -41,6 +45,7 @@ def create_search_indexes(apps, schema_editor):
     with connection.cursor() as cursor:
         cursor.execute(PAIRS_FUNCTION)
         cursor.execute(PAIRS_INDEX)
+        cursor.execute("ALTER INDEX appeal_title_pairs_idx ALTER COLUMN 1 SET STATISTICS 1000")
         try:
             with transaction.atomic(using=connection.alias):
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")

@@ -68,7 +68,7 @@ def test_codes_and_phones_are_still_found(client, world, titles):
 
 
 def test_filters_by_source_and_category_still_filter(client, world, titles, new_appeal):
-    other = AppealCategory.objects.create(name="违章搭建", position=99)
+    other = AppealCategory.objects.create(name="测试用类别", position=99)
     by_phone = new_appeal(title="电话里说的", source="phone", category=other)
     client.force_login(world.staff_a)
     html = listed(client, source__exact="phone")

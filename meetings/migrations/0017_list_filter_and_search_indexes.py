@@ -3,8 +3,9 @@ behind it, and on PostgreSQL the title search through GIN indexes.
 
 - Three characters or more: pg_trgm's trigram index on UPPER(title), the expression
   Django's icontains compares, so `title__icontains` uses it as it is. Needs the extension:
-  CREATE EXTENSION is tried in a savepoint; a role not allowed to create it leaves the
-  search a scan (slower, still correct), and a later migrate by an allowed role adds it.
+  CREATE EXTENSION is tried in a savepoint; where the role may not create it, the migration
+  logs a warning and the search stays a scan (slower, still correct) until an administrator
+  creates the extension and runs TRIGRAM_INDEX below by hand.
 - Two characters: trigrams need three, so a GIN index over the array of the title's
   two-character pairs (`meetings_title_pairs`, plain SQL, no extension), which
   `meetings.queries.appeals_matching` asks with `@>`. Its statistics keep 1,000 (up to

@@ -221,6 +221,12 @@ class Appeal(models.Model):
                 fields=["estate", "category", "contact_phone", "created_at"],
                 name="appeal_repeat_idx",
             ),
+            # The staff list's filters, each with the list's order (-pk) behind it, so a
+            # filter finding none or few is an index look-up, not a walk of every row.
+            models.Index(fields=["source", "id"], name="appeal_list_source_idx"),
+            models.Index(fields=["category", "id"], name="appeal_list_category_idx"),
+            models.Index(fields=["status", "id"], name="appeal_list_status_idx"),
+            models.Index(fields=["estate", "id"], name="appeal_list_estate_idx"),
             models.Index(fields=["handler", "status"], name="appeal_handler_idx"),
             models.Index(fields=["department", "status"], name="appeal_department_idx"),
             models.Index(

@@ -8,7 +8,8 @@ from time import monotonic
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, connections
 from django.db.models import (
     Avg,
     Case,
@@ -17,11 +18,13 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
@@ -30,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Building, Estate
+from branches.phones import MAINLAND_MOBILE, normalize_mobile
 
 from .models import (
     OPEN_STATUSES,
@@ -864,3 +868,47 @@ def status_medians(*, start: date, end: date, **unit) -> dict[str, dict]:
             status: {"appeals": int(total), "median_days": (lower + upper) / 2}
             for status, total, lower, upper in cursor.fetchall()
         }
+
+
+# --- the staff list's search ----------------------------------------------------------
+
+SEARCH_MIN_LENGTH = 2
+
+
+class SearchTooShort(ValueError):
+    """A title search of one character: it would match most of the table and no index can
+    answer it, so it is refused rather than scanned."""
+
+
+class _TitlePairs(Func):
+    """The title's two-character pairs, upper-cased (migration meetings.0017's SQL function,
+    indexed with GIN on PostgreSQL)."""
+
+    function = "meetings_title_pairs"
+    output_field = ArrayField(TextField())
+
+
+def appeals_matching(queryset: QuerySet[Appeal], *, term: str) -> QuerySet[Appeal]:
+    """The appeals of `queryset` a staff search finds: a whole mobile number (any digits,
+    spaces), a tracking code (any case, with or without the hyphen), or else words of the
+    title (case-insensitive, as typed). Every form is an index look-up on PostgreSQL: the
+    phone and code columns, the title's trigram index for three characters or more, its
+    pairs index for two. One character raises SearchTooShort."""
+    term = term.strip()
+    if not term:
+        return queryset
+    phone = normalize_mobile(term)
+    if MAINLAND_MOBILE.match(phone):
+        return queryset.filter(contact_phone=phone)
+    code = normalize_code(term)
+    if code:
+        return queryset.filter(code=code)
+    if len(term) < SEARCH_MIN_LENGTH:
+        raise SearchTooShort(term)
+    if len(term) == 2 and connections[queryset.db].vendor == "postgresql":
+        # Trigrams cannot answer two characters; the pairs index can, exactly. No LIKE
+        # beside it: the planner would AND in a trigram scan of the whole index.
+        return queryset.alias(title_pairs=_TitlePairs("title")).filter(
+            title_pairs__contains=[term.upper()]
+        )
+    return queryset.filter(title__icontains=term)

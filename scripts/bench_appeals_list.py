@@ -53,6 +53,29 @@ from meetings.tracking import ALPHABET  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
 
+# What residents write about, most often first; the last few are rare, so a search or a
+# filter finds many rows, a few, or none (the demo's own appeals aside).
+PROBLEMS = [
+    ("楼道灯不亮", 12),
+    ("电梯经常故障停运", 10),
+    ("楼上漏水到我家", 9),
+    ("垃圾清运不及时", 9),
+    ("小区停车位不足", 8),
+    ("夜间广场舞噪音扰民", 7),
+    ("下水道堵塞返臭", 7),
+    ("绿化带杂草丛生", 6),
+    ("楼道堆放杂物", 6),
+    ("路面破损积水", 5),
+    ("物业费收支不透明", 5),
+    ("快递柜占用消防通道", 4),
+    ("宠物粪便无人清理", 4),
+    ("充电桩不够用", 4),
+    ("窨井盖松动", 3),
+    ("燃气管道异味", 0.05),
+]
+# Sources as they arrive; surveys come only from the demo's survey round (few rows).
+SOURCES = [("web_form", 55), ("phone", 25), ("building_group", 10), ("forum", 6), ("home_visit", 4)]
+
 
 def bench_code(i: int) -> str:
     """A distinct code per row ("W" and i in base 23), so a million never collide."""
@@ -74,7 +97,12 @@ def fill(n: int) -> None:
     categories = list(AppealCategory.objects.all())
     departments = list(Department.objects.all())
     handlers = list(get_user_model().objects.filter(username__in=["guangda", "xinducheng"]))
+    # The last category ("other") gets none of the bulk rows: a filter that finds only the
+    # demo's few.
+    categories = categories[:-1]
     statuses = [s for s in Status.values if s != Status.CLOSED]
+    problems, problem_weights = zip(*PROBLEMS, strict=True)
+    sources, source_weights = zip(*SOURCES, strict=True)
     now = timezone.now()
     rng = random.Random(1)
     batch = []
@@ -106,9 +134,9 @@ def fill(n: int) -> None:
                 code=bench_code(i),
                 estate=rng.choice(estates),
                 category=rng.choice(categories),
-                title=f"基准测试诉求 {i}",
+                title=f"{rng.randint(1, 30)}栋{rng.choices(problems, problem_weights)[0]}",
                 description="…",
-                source="web_form",
+                source=rng.choices(sources, source_weights)[0],
                 contact_name="测试",
                 contact_phone=f"139{i:08d}"[:11],
                 status=status,
@@ -175,6 +203,7 @@ def main():
     staff = logged_in("guangda")
     sample = Appeal.objects.filter(estate__community__name="光达社区").order_by("-pk").first()
     base = "/admin/meetings/appeal/"
+    superuser = logged_in("admin")
     measure(staff, "staff home (work queue)", "/admin/")
     measure(staff, "list, queue: waiting to be routed", base + "?queue=to_route")
     measure(staff, "list, queue: solved, dissatisfied", base + "?queue=dissatisfied")
@@ -187,8 +216,27 @@ def main():
     measure(staff, "search by code", base + f"?q={sample.display_code}")
     measure(staff, "search by phone", base + f"?q={sample.contact_phone or '13900000000'}")
     measure(staff, "search by title words", base + "?q=楼道灯")
+    # The staff list's filters and title search (issue 11, item 7): many, few, no matches.
+    other = AppealCategory.objects.order_by("position", "name").last().pk
+    for label, query in [
+        ("filter source: phone (many)", "source__exact=phone"),
+        ("filter source: survey (few)", "source__exact=survey"),
+        ("filter source: no match", "source__exact=survey&status__exact=hearing"),
+        ("filter category: many", f"category__id__exact={other - 1}"),
+        ("filter category: few", f"category__id__exact={other}"),
+        ("filter status: hearing (some)", "status__exact=hearing"),
+        ("filter estate: one", f"estate__id__exact={sample.estate_id}"),
+        ("filter department: one", "department__id__exact=1"),
+        ("search 2 chars, many: 漏水", "q=漏水"),
+        ("search 2 chars, few: 燃气", "q=燃气"),
+        ("search 2 chars, none: 火灾", "q=火灾"),
+        ("search 3+ chars, many: 楼道灯", "q=楼道灯"),
+        ("search 3+ chars, few: 管道异味", "q=管道异味"),
+        ("search 3+ chars, none: 高空抛物", "q=高空抛物"),
+    ]:
+        measure(staff, label, f"{base}?{query}")
+        measure(superuser, label + " (superuser)", f"{base}?{query}")
     measure(staff, "appeal page", f"{base}{sample.pk}/change/")
-    superuser = logged_in("admin")
     measure(superuser, "list, first page (superuser)", base)
     measure(superuser, "staff home (superuser)", "/admin/")
     print()

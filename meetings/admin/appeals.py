@@ -15,7 +15,6 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.phones import MAINLAND_MOBILE, normalize_mobile
 from branches.scope import ADD, VIEW, may
 from branches.scoped_admin import ObjectActions, ScopedModelAdmin
 
@@ -24,13 +23,15 @@ from ..forms.staff import StaffAppealForm
 from ..models import Appeal, Status
 from ..moves import appeal_moves_open
 from ..queries import (
+    SEARCH_MIN_LENGTH,
     WORK_QUEUES,
+    SearchTooShort,
     appeal_timeline,
     appeals_in_queue,
+    appeals_matching,
     meetings_of_appeal,
 )
 from ..scope import appeals_for
-from ..tracking import normalize_code
 from .actions import ACTIONS
 
 logger = logging.getLogger(__name__)
@@ -132,21 +133,20 @@ class AppealAdmin(ObjectActions, ScopedModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     search_fields = ["title"]  # replaced by get_search_results below
     search_help_text = gettext_lazy(
-        "A tracking code, a whole mobile number, or words of the title."
+        "A tracking code, a whole mobile number, or at least two characters of the title."
     )
     autocomplete_fields = ["building"]
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        phone = normalize_mobile(term)
-        if MAINLAND_MOBILE.match(phone):
-            return queryset.filter(contact_phone=phone), False
-        code = normalize_code(term)
-        if code:
-            return queryset.filter(code=code), False
-        return queryset.filter(title__icontains=term), False
+        try:
+            return appeals_matching(queryset, term=search_term), False
+        except SearchTooShort:
+            messages.warning(
+                request,
+                _("Type at least %(n)d characters of the title to search.")
+                % {"n": SEARCH_MIN_LENGTH},
+            )
+            return queryset.none(), False
 
     @admin.display(description=gettext_lazy("code"), ordering="code")
     def code_link(self, appeal):

@@ -1133,4 +1133,12 @@ ZH = {
     "Rectification measure of %(estate)s due today": "%(estate)s 的整改措施今天到期",
     "Rectification measure of %(estate)s overdue": "%(estate)s 的整改措施已逾期",
     "responsible": "责任方",
+    "%(year)s-%(month)02d": "%(year)s年%(month)02d月",
+    "Q%(quarter)s %(year)s": "%(year)s年第%(quarter)s季度",
+    "The period “%(text)s” was not understood.": "无法识别时段“%(text)s”。",
+    "Give both dates as YYYY-MM-DD.": "请按 YYYY-MM-DD 格式填写起止两个日期。",
+    "Dates must be between 2000 and 2100.": "日期须在2000年至2100年之间。",
+    "The end date is before the start date.": "结束日期早于开始日期。",
+    "A custom period is at most %(days)s days.": "自定义时段最长 %(days)s 天。",
+    "That place is not in your scope; showing your own.": "该地点不在您的管辖范围内，已显示您所辖范围。",
 }

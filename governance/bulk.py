@@ -964,6 +964,16 @@ def _code(x: str) -> str:
     )
 
 
+def code_of(counter: int) -> str:
+    """The tracking code of a counter, as `_code` computes it in SQL."""
+    v = (counter * CODE_A + CODE_B) % CODE_SPACE
+    digits = []
+    for _ in range(LENGTH):
+        v, d = divmod(v, len(ALPHABET))
+        digits.append(ALPHABET[d])
+    return "".join(reversed(digits))
+
+
 def _codes_not_taken(cursor, n: int) -> None:
     """The plan's codes are those of counters 0…n-1, all different; an appeal whose code
     an existing appeal has (rare: 23^8 codes) takes the code of the next counter that is
@@ -974,17 +984,12 @@ def _codes_not_taken(cursor, n: int) -> None:
     clashing = [row[0] for row in cursor.fetchall()]
     counter = n
     for appeal_id in clashing:
-        while True:
-            cursor.execute(
-                f"SELECT code, EXISTS (SELECT 1 FROM {_t(Appeal)} a WHERE a.code = c.code) "
-                f"FROM (SELECT {_code('x')} AS code FROM (SELECT %s::bigint AS x) x) c",
-                [counter],
-            )
-            code, taken = cursor.fetchone()
+        while Appeal.objects.filter(code=code_of(counter)).exists():
             counter += 1
-            if not taken:
-                break
-        cursor.execute("UPDATE bulk_plan SET code = %s WHERE id = %s", [code, appeal_id])
+        cursor.execute(
+            "UPDATE bulk_plan SET code = %s WHERE id = %s", [code_of(counter), appeal_id]
+        )
+        counter += 1
 
 
 def _estate_weights(cursor) -> list[float]:

@@ -43,15 +43,18 @@ messages: $(INSTALLED)
 	DEBUG=true $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
 # Figures for the appeals list at scale (needs PostgreSQL: BENCH_DATABASE_URL; N appeals),
-# then the Five Zeros reads for a town of 200 estates and 50,000 incidents, then the year end
-# for 500 departments (scripts/bench_year_end.py).
+# then the Five Zeros reads for a town of 200 estates and 50,000 incidents, then the bulk
+# town of seed_bulk (BULK_N appeals, 500 departments; seeded once, reused after) and the
+# year end over it (scripts/bench_year_end.py).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/governance_bench
 N ?= 1000000
+BULK_N ?= 1000000
 bench: $(INSTALLED)
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_demo
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_appeals_list.py $(N)
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_zeros.py
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_bulk --appeals $(BULK_N) --departments 500 --if-missing
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_year_end.py
 
 # The residents' pages, in-process with DEBUG off: mean, median, p95 and CPU time, queries

@@ -157,6 +157,9 @@ VISIT_CHANNELS = [
     (Channel.ONLINE_GROUP, 5),
     (Channel.RESIDENT_ONLINE, 10),
 ]
+# One department in POOR_DEPARTMENTS is poor: its referrals go POOR_PACE times slower (many
+# late), a POOR_DISSATISFIED share of their residents is dissatisfied, reviewers score it low.
+POOR_DEPARTMENTS, POOR_PACE, POOR_DISSATISFIED = 10, 2.5, 0.35
 # Of the appeals received in the last STALL_DAYS, this share stalls at some step: open and,
 # once its due date passes, overdue.
 STALL_DAYS, STALL_SHARE = 180, 0.025
@@ -214,8 +217,12 @@ class BulkSeeded:
         return sum(seconds for _name, seconds in self.timings)
 
 
-def bulk_town_exists() -> bool:
-    return Town.objects.filter(name=BULK_TOWN).exists()
+def bulk_town_appeals() -> int | None:
+    """How many appeals the bulk town has; None when there is no bulk town."""
+    town = Town.objects.filter(name=BULK_TOWN).first()
+    if town is None:
+        return None
+    return Appeal.objects.filter(estate__community__town=town).count()
 
 
 def _t(model) -> str:
@@ -245,6 +252,11 @@ def _pick(j: int, weights) -> str:
     if not bounds:
         return "1"
     return f"(width_bucket({_u(j)}, ARRAY[{bounds}]::float8[]) + 1)"
+
+
+def _poor(department_no: str) -> str:
+    """SQL: is the bulk department of this number (1…) a poor one (POOR_DEPARTMENTS)?"""
+    return f"(mod(hashint8(({department_no})::bigint) & 2147483647, {POOR_DEPARTMENTS}) = 0)"
 
 
 def _moment(t: str, x: str = "", days: bool = True) -> str:
@@ -291,11 +303,10 @@ def seed_bulk(
         raise BulkRefused("--departments must be at least 2 (a referral sent back goes on).")
     if not AppealCategory.objects.exists():
         raise BulkRefused("There are no appeal categories: run migrate first.")
-    existing = Town.objects.filter(name=BULK_TOWN).first()
+    existing = bulk_town_appeals()
     if existing is not None:
-        count = Appeal.objects.filter(estate__community__town=existing).count()
         raise BulkRefused(
-            f"The bulk town {BULK_TOWN} exists already ({count} appeals); seed_bulk neither "
+            f"The bulk town {BULK_TOWN} exists already ({existing} appeals); seed_bulk neither "
             "adds to it nor replaces it. Seed a fresh database (drop this one or point "
             "DATABASE_URL at another) to start again."
         )
@@ -315,7 +326,7 @@ def seed_bulk(
         with clock.phase("town, estates, buildings, members, staff"):
             tree = _tree()
         with clock.phase("departments"):
-            department_ids = _departments(departments)
+            department_ids = bulk_departments(departments)
         with clock.phase("drop indexes and foreign keys"):
             restore = _unload(cursor, LOADED)
         with clock.phase("plan the appeals"):
@@ -462,7 +473,7 @@ def _person(n: int) -> str:
     return SURNAMES[n % len(SURNAMES)] + GIVEN[(n // len(SURNAMES)) % len(GIVEN)]
 
 
-def _departments(count: int) -> list[int]:
+def bulk_departments(count: int) -> list[int]:
     """The bulk departments 1…count (created where missing), their ids in order."""
     names = [f"{DEPARTMENT_PREFIX}{n:03d}" for n in range(1, count + 1)]
     have = set(Department.objects.filter(name__in=names).values_list("name", flat=True))
@@ -583,7 +594,7 @@ def _templates(cursor) -> None:
             m1_type text, m1_cum float8, m1_agenda int,
             m2_type text, m2_cum float8, m2_agenda int,
             m3_type text, m3_cum float8, m3_agenda int,
-            last_a int, last_cum float8, last_m int
+            last_a int, last_cum float8, last_m int, referred boolean
         ) ON COMMIT DROP
         """
     )
@@ -592,7 +603,7 @@ def _templates(cursor) -> None:
         last = path.events[-1].at
         cursor.execute(
             "INSERT INTO bulk_path VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-            "%s, %s, %s)",
+            "%s, %s, %s, %s)",
             [
                 path.number,
                 path.length,
@@ -601,6 +612,7 @@ def _templates(cursor) -> None:
                 last.a,
                 last.cum,
                 last.m,
+                any(e.department for e in path.events),
             ],
         )
     cursor.execute(
@@ -841,7 +853,7 @@ def _plan(cursor, n: int, department_ids: list[int], now: datetime) -> int:
                    CASE WHEN {_u(16)} < 0.85 THEN 0.2 + 7.8 * {_u(17)}
                         WHEN {_u(16)} < 0.95 THEN 8 + 15 * {_u(17)}
                         ELSE 25 + 45 * {_u(17)} END AS ack_h,
-                   0.4 + 2.1 * {_u(18)} ^ 2 AS s,
+                   0.4 + 2.1 * {_u(18)} ^ 2 AS s0, {_u(23)} AS u_poor,
                    {_u(19)} AS u_stall, {_u(20)} AS u_stall_at,
                    1 + floor({_u(21)} * array_length(%(surnames)s::text[], 1))::int AS surname,
                    1 + floor({_u(22)} * array_length(%(given)s::text[], 1))::int AS given
@@ -884,11 +896,17 @@ def _plan(cursor, n: int, department_ids: list[int], now: datetime) -> int:
                    CASE WHEN path0 = {duplicate} AND earlier_id IS NULL THEN {withdrawn}
                         ELSE path0 END AS path
             FROM linked
-        ), met1 AS (
+        ), paced AS (
             SELECT pathed.*, pa.len, pa.m1_cum, pa.m2_cum, pa.m3_cum,
                    pa.m1_type, pa.m2_type, pa.m3_type, pa.last_a, pa.last_cum, pa.last_m,
-                   {next_slot("pa.m1_type", ready(1, "0"))} AS slot1
+                   s0 * CASE WHEN pa.referred AND {_poor("dept1_no")} THEN {POOR_PACE} ELSE 1
+                        END AS s,
+                   CASE WHEN pa.referred AND {_poor("dept1_no")} AND u_poor < {POOR_DISSATISFIED}
+                        THEN {satisfactions.index(Satisfaction.DISSATISFIED) + 1}
+                        ELSE satisfaction_no END AS sat_no
             FROM pathed JOIN bulk_path pa USING (path)
+        ), met1 AS (
+            SELECT paced.*, {next_slot("m1_type", ready(1, "0"))} AS slot1 FROM paced
         ), met1d AS (
             SELECT met1.*, COALESCE({waited(1, "slot1")}, 0) AS d1 FROM met1
         ), met2 AS (
@@ -911,7 +929,7 @@ def _plan(cursor, n: int, department_ids: list[int], now: datetime) -> int:
                (%(departments)s::bigint[])[
                    1 + mod(p.dept1_no + p.dept2_step, %(department_count)s)] AS dept2,
                p.sec_id, p.com_id,
-               (%(satisfactions)s::text[])[p.satisfaction_no] AS sat,
+               (%(satisfactions)s::text[])[p.sat_no] AS sat,
                (%(channels)s::text[])[p.channel_no] AS channel,
                p.earlier_id AS original_id, p.repeat_of_id,
                p.phone, (%(surnames)s::text[])[p.surname] || (%(given)s::text[])[p.given]
@@ -1272,9 +1290,11 @@ def _reviews(cursor, tree: _Tree, department_ids: list[int], now: datetime) -> N
 
 
 def _score(column: str) -> str:
-    """A reviewer's score: the department's quality (55–97) give or take 12."""
+    """A reviewer's score: the department's quality (60–97; a poor one's 40–64) give or
+    take 12."""
     seed = {"attitude": 1, "efficiency": 2, "results": 3}[column]
-    quality = "55 + mod(hashint8(dept_no::bigint) & 2147483647, 43)"
+    spread = "mod(hashint8extended(dept_no::bigint, 7) & 2147483647, 38)"
+    quality = f"CASE WHEN {_poor('dept_no')} THEN 40 + {spread} * 24 / 37 ELSE 60 + {spread} END"
     noise = (
         f"mod(hashint8extended(m.id * 100000 + dept_no * 100 + r.no, {seed}) & 2147483647, 25) - 12"
     )

@@ -121,10 +121,12 @@ def test_the_town_committee_logs_in_and_lists_the_appeals(client):
 
 @postgresql_only
 @pytest.mark.django_db
-def test_a_second_run_refuses_and_names_the_town():
+def test_a_second_run_refuses_and_names_the_town_unless_told_to_reuse_it(capsys):
     call_command("seed_bulk", "--appeals", "20")
     with pytest.raises(CommandError, match=f"{BULK_TOWN} exists already \\(20 appeals\\)"):
         call_command("seed_bulk", "--appeals", "20")
+    call_command("seed_bulk", "--appeals", "20", "--if-missing")  # make bench reuses it
+    assert "(20 appeals): reused" in capsys.readouterr().out
     assert bulk_appeals().count() == 20
 
 

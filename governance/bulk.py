@@ -47,7 +47,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import accumulate
 
 from django.conf import settings
@@ -334,7 +334,7 @@ def seed_bulk(
             _estates_table(cursor, tree)
             restore.first_appeal = _plan(cursor, appeals, department_ids, now)
         with clock.phase("meetings"):
-            _meetings(cursor, tree, now)
+            _meetings(cursor, now)
         with clock.phase("appeals"):
             _appeals(cursor, now)
         with clock.phase("events"):
@@ -344,7 +344,7 @@ def seed_bulk(
         with clock.phase("department reviews"):
             _reviews(cursor, tree, department_ids, now)
         with clock.phase("five-zero incidents"):
-            _incidents(cursor, tree, now)
+            _incidents(cursor, now)
         with clock.phase("indexes, foreign keys, rules"):
             _reload(cursor, restore)
         with clock.phase("analyze"):  # before the roll-ups: their plans need the statistics
@@ -371,7 +371,6 @@ class _Tree:
     estates: list[Estate]  # in order: community by community
     buildings: dict[int, list[int]]  # estate id -> building ids, by number
     staff: dict[str, int]  # username -> id
-    member_category_ids: list[int]
 
 
 def _tree() -> _Tree:
@@ -406,7 +405,7 @@ def _tree() -> _Tree:
             address=f"{COUNTY}{BULK_TOWN}{community.name[:-2]}路{k * 8 + 1}号",
             branch_name=f"{community.name[:-2]}{kind}党支部",
             secretary=next(secretaries),
-            branch_founded=datetime(2015 + k % 6, 1 + k, 1).date(),
+            branch_founded=date(2015 + k % 6, 1 + k, 1),
         )
         for community in communities
         for k, kind in enumerate(ESTATE_KINDS)
@@ -416,7 +415,9 @@ def _tree() -> _Tree:
             StaffScope(user=users[0], role=StaffRole.TOWN_COMMITTEE, town=town),
             *(
                 StaffScope(user=user, role=StaffRole.COMMUNITY_STAFF, community=community)
-                for user, community in zip(users[1:], communities, strict=False)
+                for user, community in zip(
+                    users[1 : 1 + len(communities)], communities, strict=True
+                )
             ),
             *(
                 StaffScope(user_id=e.secretary_id, role=StaffRole.BRANCH_SECRETARY, estate=e)
@@ -455,7 +456,7 @@ def _tree() -> _Tree:
                     phone=f"1367{n:07d}",
                     category=member_categories[n % len(member_categories)],
                     is_leader=i < len(GROUPS),  # the first member of each group leads it
-                    joined=datetime(1980 + n % 40, 1 + n % 12, 1 + n % 28).date(),
+                    joined=date(1980 + n % 40, 1 + n % 12, 1 + n % 28),
                 )
             )
     Member.objects.bulk_create(members, batch_size=2000)
@@ -465,7 +466,6 @@ def _tree() -> _Tree:
         estates=estates,
         buildings=by_estate,
         staff=staff,
-        member_category_ids=[c.pk for c in member_categories],
     )
 
 
@@ -1030,7 +1030,7 @@ def _reserve(cursor, model, count: int) -> int:
 # --- Meetings ----------------------------------------------------------------------------
 
 
-def _meetings(cursor, tree: _Tree, now: datetime) -> None:
+def _meetings(cursor, now: datetime) -> None:
     """A meeting for each time and place an appeal waited for (its agenda reached), and
     each plan row told its meetings' ids."""
     parts = []
@@ -1164,7 +1164,6 @@ MEETING_ID = """CASE st.meeting WHEN 1 THEN p.mid1 WHEN 2 THEN p.mid2 WHEN 3 THE
 
 def _events(cursor) -> None:
     width = _width(cursor)
-    event_base = None
     cursor.execute("SELECT count(*) FROM bulk_plan")
     appeals = cursor.fetchone()[0]
     event_base = _reserve(cursor, AppealEvent, appeals * width)
@@ -1301,10 +1300,10 @@ def _score(column: str) -> str:
     return f"GREATEST(0, LEAST(100, {quality} + {noise}))"
 
 
-def _incidents(cursor, tree: _Tree, now: datetime) -> None:
+def _incidents(cursor, now: datetime) -> None:
     """Every estate's records start five years ago; per estate, month and category an
     incident with a small chance (INCIDENT_CHANCE): recorded by the secretary, verified
-    by community staff (or dismissed with a reason); the last month's still pending."""
+    by community staff (or dismissed with a reason); those of the last 20 days pending."""
     local = timezone.localtime(now)
     first_month = (local - timedelta(days=365 * YEARS)).date().replace(day=1)
     cursor.execute(

@@ -79,7 +79,7 @@ def ensure_departments() -> None:
         cursor.execute(
             """
             UPDATE meetings_appealevent e
-            SET department_id = (%(ids)s::bigint[])[1 + mod(e.id, %(n)s)]
+            SET department_id = (%(ids)s::bigint[])[1 + mod(hashint8(e.id) & 2147483647, %(n)s)]
             FROM meetings_appeal a JOIN branches_estate es ON es.id = a.estate_id
             JOIN branches_community c ON c.id = es.community_id
             JOIN branches_town t ON t.id = c.town_id

@@ -91,8 +91,9 @@ def stylesheet_path() -> str:
     return path
 
 
-def evaluation_pdf(evaluation: DepartmentEvaluation) -> bytes:
-    """The evaluation as an A4 PDF (WeasyPrint), text in the system's CJK font."""
+def html_pdf(html: str) -> bytes:
+    """An HTML document of ours as an A4 PDF (WeasyPrint), with the print stylesheet and the
+    system's CJK font: the one PDF writer of the site (evaluations, reports)."""
     try:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
@@ -104,8 +105,13 @@ def evaluation_pdf(evaluation: DepartmentEvaluation) -> bytes:
         ) from error
     fonts = FontConfiguration()
     stylesheet = CSS(filename=stylesheet_path(), font_config=fonts)
-    html = HTML(string=evaluation_html(evaluation), base_url=str(settings.BASE_DIR / "static"))
-    return html.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"))
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+def evaluation_pdf(evaluation: DepartmentEvaluation) -> bytes:
+    """The evaluation as an A4 PDF, text in the system's CJK font."""
+    return html_pdf(evaluation_html(evaluation))
 
 
 # --- a branch's annual report (the public page and the notice board's A4 PDF) -------------

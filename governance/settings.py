@@ -374,6 +374,14 @@ YEAR_END_MONTH = env.int("YEAR_END_MONTH", default=1)
 YEAR_END_DAY = env.int("YEAR_END_DAY", default=5)
 YEAR_END_HOUR = env.int("YEAR_END_HOUR", default=2)
 YEAR_END_CHUNK = env.int("YEAR_END_CHUNK", default=50)
+# The committee's dashboard (/dashboard/): whether "basically satisfied" counts as satisfied
+# in the satisfaction rate; a place with fewer appeals received in the period is shown but not
+# ranked; a table with more rows is offered as CSV only (openpyxl holds a workbook in memory).
+DASHBOARD_BASICALLY_SATISFIED_COUNTS = env.bool(
+    "DASHBOARD_BASICALLY_SATISFIED_COUNTS", default=True
+)
+DASHBOARD_MIN_CASES = env.int("DASHBOARD_MIN_CASES", default=10)
+DASHBOARD_XLSX_MAX_ROWS = env.int("DASHBOARD_XLSX_MAX_ROWS", default=100_000)
 
 LOGGING = {
     "version": 1,

@@ -55,6 +55,17 @@ def change_direction(figure: Figure) -> str:
     return "up" if change > 0 else "down"
 
 
+def _clipped(label: str, room: int = 38) -> str:
+    """The label cut to fit beside its bar: a Chinese character takes two places, others
+    one."""
+    used = 0
+    for i, ch in enumerate(label):
+        used += 2 if ord(ch) > 0x2E7F else 1
+        if used > room:
+            return label[:i] + "…"
+    return label
+
+
 @register.simple_tag
 def bar_chart(chart: dict, title: str = ""):
     """A horizontal bar chart of a chart's first series as inline SVG: a label, a bar and the
@@ -76,7 +87,7 @@ def bar_chart(chart: dict, title: str = ""):
             (
                 label_w - 6,
                 i * row + 13,
-                label[:24],
+                _clipped(label),
                 label_w,
                 i * row + 3,
                 round(bar_w * value / top, 1),

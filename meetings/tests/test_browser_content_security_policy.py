@@ -9,7 +9,8 @@ What a user would notice if this test fails:
    pages (home, the form, the form sent back with an error and a kept photo, the page after
    filing, the tracking page with its "withdraw" question, the look-up page, the "too large"
    page with its Back button, the Five Zeros scoreboard and an estate's drill-down), on the
-   staff pages (log-in, the lockout page, the work queue, the Five Zeros dashboard,
+   staff pages (log-in, the lockout page, the work queue, the Five Zeros dashboard, the
+   dashboard with its charts and its printable report,
    the appeals list, an appeal with its action forms and photo, the meetings list and a
    meeting, the inbox, the communities, the poster with its QR code and Print button, the
    admin in English), each in the page's own language.
@@ -300,6 +301,10 @@ def test_staff_pages_load_without_a_violation(
     # the Five Zeros dashboard and an estate's drill-down
     w.open(f"{base}/dashboard/zeros/", "zero-dashboard")
     w.open(f"{base}/dashboard/zeros/estates/{world.a_estate.pk}/", "zero-dashboard-estate")
+    # the committee's dashboard (Chart.js and our script draw its charts) and its report
+    w.open(f"{base}/dashboard/", "dashboard")
+    expect(w.page.locator("#chart-trend")).to_have_attribute("data-drawn", "1")
+    w.open(f"{base}/dashboard/report/", "dashboard-report")
 
     w.open(f"{base}/appeals/posters/estate/{world.a_estate.pk}/", "poster")
     expect(w.page.locator(".qr svg")).to_be_visible()

@@ -3,12 +3,13 @@
 // type="application/json"> its data-source names, written by Django's json_script (the
 // Content-Security-Policy allows no inline script). data-chart is "line" (the trend), "bar"
 // (categories) or "hbar" (the meeting funnel). Colours are Okabe–Ito's, which people with
-// any colour vision tell apart; a line also differs by its dash. Once drawn, a canvas gets
+// any colour vision tell apart; a line also differs by its dash and its points' shape. Once drawn, a canvas gets
 // data-drawn="1" (the browser test waits for it). Each chart's table is next to it.
 (function () {
   "use strict";
   var OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"];
   var DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+  var POINTS = ["circle", "rect", "triangle", "rectRot"];
 
   function datasets(series, kind) {
     return series.map(function (s, i) {
@@ -16,7 +17,8 @@
       var set = { label: s.label, data: s.data, backgroundColor: colour, borderColor: colour };
       if (kind === "line") {
         set.borderDash = DASHES[i % DASHES.length];
-        set.pointRadius = 3;
+        set.pointStyle = POINTS[i % POINTS.length];
+        set.pointRadius = 4;
         set.fill = false;
         set.tension = 0;
       }
@@ -38,7 +40,13 @@
         responsive: true,
         maintainAspectRatio: false,
         indexAxis: horizontal ? "y" : "x",
-        plugins: { legend: { display: data.series.length > 1, position: "bottom" } },
+        plugins: {
+          legend: {
+            display: data.series.length > 1,
+            position: "bottom",
+            labels: { usePointStyle: true },
+          },
+        },
         scales: {
           x: { beginAtZero: true, ticks: { precision: 0 } },
           y: { beginAtZero: true, ticks: { precision: 0 } },

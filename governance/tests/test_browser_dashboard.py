@@ -1,8 +1,8 @@
 """/dashboard/ in a real (headless Chromium) browser: the town committee logs in, finds the
 three charts drawn (Chart.js from our own origin, under the strict Content-Security-Policy),
 chooses custom dates and a community with the page's own form, steps to the previous
-period, and the figures and charts follow each choice; nothing is blocked and no script
-fails on the way.
+period, and the figures and charts follow each choice; nothing is blocked, no script fails
+and axe-core finds no serious problem on the way (phone and desktop widths).
 
 Needs Debian's browser at /usr/bin/chromium (Playwright drives it; nothing is downloaded).
 Without it the module is skipped, unless REQUIRE_BROWSER is set: then it fails."""
@@ -16,6 +16,7 @@ from meetings.tests.browser import SHOTS, TIMEOUT_MS, skip_module_without_browse
 from .dashboard_helpers import PASSWORD, march
 
 skip_module_without_browser()
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402 - only once the browser is there
 
 CHARTS = ("trend", "categories", "funnel")
@@ -62,6 +63,15 @@ def _response(response, problems) -> None:
         problems.append(f"{response.status} for {request.resource_type} {request.url}")
 
 
+def _axe(page, problems) -> None:
+    """axe-core's serious and critical problems on the page (a table that scrolls sideways
+    must take the keyboard's focus, a control needs its label, …)."""
+    for v in Axe().run(page).response["violations"]:
+        if v["impact"] in ("serious", "critical"):
+            targets = [node["target"] for node in v["nodes"]]
+            problems.append(f"axe {v['id']} ({v['impact']}) on {page.url}: {targets}")
+
+
 def _figure(page, key) -> str:
     return page.locator(f"#figure-{key} .dash-figure-value").inner_text().strip()
 
@@ -90,6 +100,7 @@ def test_the_town_switches_period_and_place_and_finds_the_charts_drawn(
     page.click("#login-form button[type=submit]")
     page.wait_for_url(re.compile(r"/dashboard/$"))
     _charts_drawn(page)
+    _axe(page, problems)
 
     # custom dates: March 2025, the whole town
     page.select_option("#id_period", "")
@@ -109,6 +120,7 @@ def test_the_town_switches_period_and_place_and_finds_the_charts_drawn(
     assert _figure(page, "response") == "33.3%"
     expect(page.locator("#table-places")).to_contain_text("新都城")  # its estates, ranked
     _charts_drawn(page)
+    _axe(page, problems)
 
     # a step back: the 31 days before, February's one appeal of A
     page.click("#previous-period")

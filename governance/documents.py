@@ -7,12 +7,13 @@ the reader's language. The PDF is drawn by WeasyPrint with the system's CJK font
 to WeasyPrint as a file.
 """
 
+import contextlib
 import hashlib
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -186,8 +187,6 @@ def report_pdf(report, measures) -> bytes:
         pdf = None
     if pdf is None:
         pdf = html_pdf(html)
-        try:
+        with contextlib.suppress(Exception):
             cache.set(key, pdf, REPORT_PDF_CACHE_SECONDS)
-        except Exception:
-            pass
     return pdf

@@ -288,30 +288,6 @@ def _fill(evaluation: DepartmentEvaluation, figures: Figures, at) -> None:
         )
 
 
-def evaluation_draft(
-    *, department: Department, year: int, figures: Figures, at=None
-) -> DepartmentEvaluation:
-    """Create or refresh the (department, year) draft; an approved one is left as it is."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        evaluation = (
-            DepartmentEvaluation.objects.select_for_update()
-            .filter(department=department, year=year)
-            .first()
-        )
-        if evaluation is not None and evaluation.status != EvaluationStatus.DRAFT:
-            return evaluation
-        if evaluation is None:
-            evaluation = DepartmentEvaluation(department=department, year=year)
-        _fill(evaluation, figures, at)
-        try:
-            with transaction.atomic():
-                evaluation.save()
-        except IntegrityError:  # another run created it a moment ago: refresh that one
-            return evaluation_draft(department=department, year=year, figures=figures, at=at)
-    return evaluation
-
-
 def evaluations_draft(*, year: int, at=None) -> list[DepartmentEvaluation]:
     """Draft or refresh every department's evaluation for `year`: once per (department,
     year), approved ones untouched. A constant number of queries at any size: the figures
@@ -325,29 +301,39 @@ def evaluations_write(
     """Draft or refresh the evaluations of these departments (some or all of them: the
     year-end run writes them a chunk at a time) from figures already computed."""
     at = at or timezone.now()
-    with transaction.atomic():
-        existing = {
-            e.department_id: e
-            for e in DepartmentEvaluation.objects.select_for_update().filter(
-                year=year, department__in=[d.pk for d in figures]
-            )
-        }
-        new, refreshed, result = [], [], []
-        for department, its_figures in figures.items():
-            evaluation = existing.get(department.pk)
-            if evaluation is not None and evaluation.status != EvaluationStatus.DRAFT:
-                result.append(evaluation)
-                continue
-            if evaluation is None:
-                evaluation = DepartmentEvaluation(department=department, year=year)
-                new.append(evaluation)
-            else:
-                evaluation.department = department  # no query for its name
-                refreshed.append(evaluation)
-            _fill(evaluation, its_figures, at)
-            result.append(evaluation)
-        DepartmentEvaluation.objects.bulk_create(new)
-        DepartmentEvaluation.objects.bulk_update(refreshed, FIGURE_FIELDS, batch_size=500)
+    try:
+        with transaction.atomic():
+            return _evaluations_write(year=year, figures=figures, at=at)
+    except IntegrityError:
+        # Another run created some of them between our look and our insert (the same chunk
+        # delivered twice at once): they exist now, so this time they are refreshed.
+        with transaction.atomic():
+            return _evaluations_write(year=year, figures=figures, at=at)
+
+
+def _evaluations_write(*, year, figures, at) -> list[DepartmentEvaluation]:
+    existing = {
+        e.department_id: e
+        for e in DepartmentEvaluation.objects.select_for_update().filter(
+            year=year, department__in=[d.pk for d in figures]
+        )
+    }
+    new, refreshed, result = [], [], []
+    for department, its_figures in figures.items():
+        evaluation = existing.get(department.pk)
+        if evaluation is not None and evaluation.status != EvaluationStatus.DRAFT:
+            result.append(evaluation)  # approved: never touched by a run
+            continue
+        if evaluation is None:
+            evaluation = DepartmentEvaluation(department=department, year=year)
+            new.append(evaluation)
+        else:
+            evaluation.department = department  # no query for its name
+            refreshed.append(evaluation)
+        _fill(evaluation, its_figures, at)
+        result.append(evaluation)
+    DepartmentEvaluation.objects.bulk_create(new)
+    DepartmentEvaluation.objects.bulk_update(refreshed, FIGURE_FIELDS, batch_size=500)
     return result
 
 

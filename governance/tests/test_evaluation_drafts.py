@@ -11,29 +11,10 @@ from django.utils import timezone, translation
 
 from governance.models import DepartmentEvaluation, EvaluationStatus, Grade
 from governance.yearend import evaluations_draft
-from meetings.models import Meeting, MeetingType, ReviewScore
 
-from .yearend_helpers import Story, department, local
+from .yearend_helpers import Story, department, local, review
 
 pytestmark = pytest.mark.django_db
-
-
-def review(world, dept, *scores, held=None):
-    meeting = Meeting.objects.create(
-        type=MeetingType.DEPARTMENT_REVIEW,
-        community=world.a,
-        estate=world.a_estate,
-        held_at=held or local(2025, 11, 20),
-    )
-    for n, score in enumerate(scores):
-        ReviewScore.objects.create(
-            meeting=meeting,
-            department=dept,
-            representative=f"代表{n}",
-            attitude=score,
-            efficiency=score,
-            results=score,
-        )
 
 
 def test_every_department_gets_one_draft_with_its_figures(world, category):

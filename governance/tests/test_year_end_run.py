@@ -81,9 +81,7 @@ def test_a_late_chunk_of_an_earlier_attempt_writes_no_draft(seven):
         year=2025, attempt=first.attempt, step=step, index=index, chunk=stale
     )
     assert not DepartmentEvaluation.objects.filter(review_count=9).exists()
-    assert set(DepartmentEvaluation.objects.values_list("grade", flat=True)) == {
-        "not_evaluated"
-    }
+    assert set(DepartmentEvaluation.objects.values_list("grade", flat=True)) == {"not_evaluated"}
 
 
 @override_settings(YEAR_END_CHUNK=2)

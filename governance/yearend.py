@@ -503,6 +503,19 @@ def evaluation_deliver(*, evaluation: DepartmentEvaluation, by=None) -> Delivery
     return Delivery(sent=tuple(sent), missing=missing)
 
 
+def evaluations_deliver_missed(*, department_id: int | None = None) -> int:
+    """Send each approved evaluation's current version to the recipients it missed for want
+    of an address that they have now (a department's address added after approval); once
+    each, as on approval. Returns how many messages were recorded."""
+    approved = DepartmentEvaluation.objects.filter(status=EvaluationStatus.APPROVED)
+    if department_id is not None:
+        approved = approved.filter(department_id=department_id)
+    sent = 0
+    for evaluation in approved.select_related("department", "approved_by").iterator():
+        sent += len(evaluation_deliver(evaluation=evaluation).sent)
+    return sent
+
+
 def evaluation_approve(
     *, evaluation: DepartmentEvaluation, by, shown: str | None = None
 ) -> Delivery:

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from branches.models import Community, Estate, StaffRole, Town
 from branches.scope import VIEW, communities_for, estates_for, may, staff_scope, towns_for
@@ -257,7 +257,7 @@ def _estate_context(period: Period, estate: Estate, link_for: Callable | None = 
 # person or a place finer than a building.
 
 
-@require_GET
+@require_safe
 def scoreboard(request):
     period = Period.parse(request.GET.get("period"))
     places = _places(request, Town.objects.all(), Community.objects.all())
@@ -277,7 +277,7 @@ def scoreboard(request):
     return render(request, "zeroindex/scoreboard.html", context)
 
 
-@require_GET
+@require_safe
 def scoreboard_estate(request, estate_id: int):
     estate = get_object_or_404(Estate.objects.select_related("community__town"), pk=estate_id)
     period = Period.parse(request.GET.get("period"))
@@ -392,7 +392,7 @@ def _with_ties(ranking: list[Ranked] | None) -> list[dict] | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def zero_dashboard(request):
     _staff_only(request)
     period, places, estates = _staff_places(request)
@@ -409,7 +409,7 @@ def zero_dashboard(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def zero_dashboard_estate(request, estate_id: int):
     _staff_only(request)
     estate = get_object_or_404(
@@ -437,7 +437,7 @@ def csv_safe(value) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def zero_dashboard_export(request):
     """One row per estate of the page: community, estate, period, each category's mark and
     count, five-zero, streak. UTF-8 with a BOM, so Excel reads the Chinese."""

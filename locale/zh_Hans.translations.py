@@ -1145,4 +1145,9 @@ ZH = {
     "This evaluation has changed since you opened it (new figures, or someone else's decision or edit): read it again on the page shown now.": "您打开此页后，该评议已有变化（数据更新，或他人已审定、重新打开或修改）：请在现在显示的页面上重新阅读后再操作。",
     "The figures changed since the opinion was edited, and the edited words were kept: check the numbers the opinion quotes against the figures below, then save it.": "书面意见经人修改后，年终数据已更新，修改过的文字予以保留：请对照下方数据核对意见中引用的数字，然后保存。",
     "Null characters are not allowed.": "不允许包含空字符（NUL）。",
+    "more than %(n)s results": "超过 %(n)s 条结果",
+    "Search": "搜索",
+    "%(counter)s result": "%(counter)s 条结果",
+    "%(full_result_count)s total": "共 %(full_result_count)s 条",
+    "Show all": "显示全部",
 }

@@ -374,6 +374,9 @@ YEAR_END_MONTH = env.int("YEAR_END_MONTH", default=1)
 YEAR_END_DAY = env.int("YEAR_END_DAY", default=5)
 YEAR_END_HOUR = env.int("YEAR_END_HOUR", default=2)
 YEAR_END_CHUNK = env.int("YEAR_END_CHUNK", default=50)
+# The dashboard's exports: an XLSX holds at most this many rows (beyond it the page offers
+# the CSV, which streams any number). openpyxl writes about 10,000 rows a second here.
+DASHBOARD_XLSX_MAX_ROWS = env.int("DASHBOARD_XLSX_MAX_ROWS", default=100_000)
 
 LOGGING = {
     "version": 1,

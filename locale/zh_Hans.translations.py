@@ -1141,4 +1141,17 @@ ZH = {
     "The end date is before the start date.": "结束日期早于开始日期。",
     "A custom period is at most %(days)s days.": "自定义时段最长 %(days)s 天。",
     "That place is not in your scope; showing your own.": "该地点不在您的管辖范围内，已显示您所辖范围。",
+    # the appeals export (meetings/exports.py, governance/export_views.py)
+    "Source": "来源",
+    "Received at": "接收时间",
+    "Acknowledged at": "受理时间",
+    "Routed at": "分流时间",
+    "Resolved at": "办结时间",
+    "Closed at": "关闭时间",
+    "Closure reason": "关闭原因",
+    "Contact name (masked)": "联系人（已遮盖）",
+    "Mobile phone (masked)": "手机号（已遮盖）",
+    "Too many rows for a spreadsheet": "行数过多，无法生成表格文件",
+    "This export has %(rows)s appeals; an XLSX file holds at most %(most)s. Download it as CSV instead: Excel opens it too. Or choose a shorter period or a smaller place.": "本次导出共有 %(rows)s 条诉求，XLSX 文件最多容纳 %(most)s 条。请改为导出 CSV（Excel 同样可以打开），或选择更短的时段、更小的范围。",
+    "Back": "返回",
 }

@@ -375,7 +375,8 @@ YEAR_END_DAY = env.int("YEAR_END_DAY", default=5)
 YEAR_END_HOUR = env.int("YEAR_END_HOUR", default=2)
 YEAR_END_CHUNK = env.int("YEAR_END_CHUNK", default=50)
 # The dashboard's exports: an XLSX holds at most this many rows (beyond it the page offers
-# the CSV, which streams any number). openpyxl writes about 10,000 rows a second here.
+# the CSV, which streams any number). openpyxl writes some 6,000-9,000 rows a second on a
+# small server, so the largest takes 11-17 s: inside gunicorn's 30 s (scripts/bench_export.py).
 DASHBOARD_XLSX_MAX_ROWS = env.int("DASHBOARD_XLSX_MAX_ROWS", default=100_000)
 
 LOGGING = {

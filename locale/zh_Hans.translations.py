@@ -1154,4 +1154,6 @@ ZH = {
     "Too many rows for a spreadsheet": "行数过多，无法生成表格文件",
     "This export has %(rows)s appeals; an XLSX file holds at most %(most)s. Download it as CSV instead: Excel opens it too. Or choose a shorter period or a smaller place.": "本次导出共有 %(rows)s 条诉求，XLSX 文件最多容纳 %(most)s 条。请改为导出 CSV（Excel 同样可以打开），或选择更短的时段、更小的范围。",
     "Back": "返回",
+    "Export this year (CSV)": "导出本年诉求（CSV）",
+    "Export this year (XLSX)": "导出本年诉求（XLSX）",
 }

@@ -4,6 +4,7 @@ than replaced, anonymous users sent to log in, staff without a scope refused."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from .export_helpers import by_code, csv_rows, csv_url, xlsx_rows, xlsx_url
 
@@ -91,3 +92,11 @@ def test_staff_without_a_scope_are_refused(client, world, three, url):
     user = get_user_model().objects.create_user("noscope", password="x", is_staff=True)
     client.force_login(user)
     assert client.get(url()).status_code == 403
+
+
+def test_the_staff_appeals_list_links_to_this_years_export_of_the_scope(client, world, three):
+    client.force_login(world.staff_a)
+    page = client.get(reverse("admin:meetings_appeal_changelist")).content.decode()
+    for url in (csv_url(), xlsx_url()):
+        assert f'href="{url}"' in page
+    assert _codes(csv_rows(client.get(csv_url()))) == _expected(three, "a1", "a2")

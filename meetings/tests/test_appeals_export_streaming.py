@@ -58,3 +58,18 @@ def test_a_name_that_starts_like_a_formula_is_written_as_text(client, world, new
         "'-新都城",
         "'+*",
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_cursor_fetches_as_the_file_is_sent(client, world, new_appeal):
+    """Outside a transaction Django declares the cursor WITH HOLD, and PostgreSQL computes
+    every row before the first is sent; the request's transaction has ended by then, so the
+    stream opens one of its own."""
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side cursors are PostgreSQL's")
+    new_appeal()
+    client.force_login(world.staff_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert len(csv_rows(client.get(csv_url()))) == 2
+    (declare,) = [q["sql"] for q in queries if q["sql"].startswith("DECLARE")]
+    assert "WITH HOLD" not in declare

@@ -27,7 +27,7 @@ from branches.spreadsheets import csv_chunks, xlsx_file
 from meetings.exports import ROWS_PER_FETCH, AppealsExport, appeals_export
 from meetings.models import Appeal
 
-from .dashboard_choice import Choice, choice_for
+from .dashboard_choice import UNIT, Choice, choice_for
 
 
 def _choice(request) -> Choice:
@@ -37,8 +37,8 @@ def _choice(request) -> Choice:
     choice = choice_for(request)
     if choice is None:
         raise PermissionDenied
-    asked = (request.GET.get("unit") or "").strip()
-    if asked and asked != choice.unit.param:
+    asked = UNIT.fullmatch((request.GET.get("unit") or "").strip())
+    if asked and (asked[1], int(asked[2])) != (choice.unit.level, choice.unit.place.pk):
         raise PermissionDenied  # not in the user's scope (or no such place)
     if choice.problems:
         raise BadRequest("; ".join(choice.problems))
@@ -66,6 +66,15 @@ def _attachment(response, filename: str):
     return response
 
 
+def _export_statements() -> None:
+    """The rest of this transaction's statements may run EXPORT_STATEMENT_TIMEOUT, not a
+    page's DATABASE_STATEMENT_TIMEOUT: the first fetch sorts every row (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            timeout = str(settings.EXPORT_STATEMENT_TIMEOUT)
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
+
+
 def _streamed(rows) -> Iterator[tuple]:
     """The rows from a server-side cursor, `ROWS_PER_FETCH` at a time. On PostgreSQL in a
     transaction of its own: outside one Django declares the cursor WITH HOLD, which makes
@@ -74,6 +83,7 @@ def _streamed(rows) -> Iterator[tuple]:
     would take the write lock for the whole download."""
     if connection.vendor == "postgresql":
         with transaction.atomic():
+            _export_statements()
             yield from rows.iterator(chunk_size=ROWS_PER_FETCH)
     else:
         yield from rows.iterator(chunk_size=ROWS_PER_FETCH)
@@ -99,6 +109,7 @@ def appeals_export_xlsx(request):
         csv_url = reverse("appeals_export_csv") + choice.query_string()
         context = {"choice": choice, "count": count, "cap": cap, "csv_url": csv_url}
         return render(request, "dashboard/export_too_large.html", context)
+    _export_statements()  # in the request's transaction, which is still open
     file = xlsx_file(
         export.headers,
         export.rows.iterator(chunk_size=ROWS_PER_FETCH),

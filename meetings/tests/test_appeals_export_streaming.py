@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from meetings.models import AppealCategory
 
-from .export_helpers import by_code, csv_rows, csv_url
+from .export_helpers import body, by_code, csv_rows, csv_url, xlsx_url
 
 
 def _queries_for_an_export(client, user) -> tuple[int, int]:
@@ -73,3 +73,29 @@ def test_on_postgresql_the_cursor_fetches_as_the_file_is_sent(client, world, new
         assert len(csv_rows(client.get(csv_url()))) == 2
     (declare,) = [q["sql"] for q in queries if q["sql"].startswith("DECLARE")]
     assert "WITH HOLD" not in declare
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("url", [csv_url, xlsx_url])
+def test_on_postgresql_the_export_may_run_longer_than_a_page(
+    client, world, new_appeal, settings, url
+):
+    """Its first fetch sorts every row asked for: EXPORT_STATEMENT_TIMEOUT, set for its own
+    transaction only, before the rows are read."""
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    settings.EXPORT_STATEMENT_TIMEOUT = 123_456
+    new_appeal()
+    client.force_login(world.staff_a)
+    with CaptureQueriesContext(connection) as queries:
+        body(client.get(url()))
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            after = cursor.fetchone()[0]
+    sql = [q["sql"] for q in queries]
+    setting = [
+        i for i, s in enumerate(sql) if "set_config('statement_timeout', '123456', true)" in s
+    ]
+    reading = [i for i, s in enumerate(sql) if '"x_code"' in s]
+    assert setting and reading and setting[0] < reading[0]
+    assert after != "123456ms"  # gone with the export's transaction

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zeroindex import urls as zeroindex_urls
 
-from . import evaluation_views, report_views, views
+from . import evaluation_views, export_views, report_views, views
 
 admin.site.site_header = _("Three Fives community governance")
 admin.site.site_title = _("Community governance")
@@ -24,7 +24,25 @@ urlpatterns = [
     path("appeals/", include("meetings.urls")),
     path("scoreboard/", include("zeroindex.urls")),
     # the committee's and staff's pages (issue 11 adds its own beside the five zeros)
-    path("dashboard/", include([path("zeros/", include(zeroindex_urls.dashboard_urlpatterns))])),
+    path(
+        "dashboard/",
+        include(
+            [
+                path("zeros/", include(zeroindex_urls.dashboard_urlpatterns)),
+                # the appeals of the dashboard's period and unit, masked (meetings.exports)
+                path(
+                    "exports/appeals.csv",
+                    export_views.appeals_export_csv,
+                    name="appeals_export_csv",
+                ),
+                path(
+                    "exports/appeals.xlsx",
+                    export_views.appeals_export_xlsx,
+                    name="appeals_export_xlsx",
+                ),
+            ]
+        ),
+    ),
     # the year end: an evaluation as a printable document and as a PDF (the committee's)
     path(
         "yearend/evaluations/<int:evaluation_id>/document/",

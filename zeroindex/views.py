@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 from branches.models import Community, Estate, StaffRole, Town
 from branches.scope import VIEW, communities_for, estates_for, may, staff_scope, towns_for
+from branches.spreadsheets import BOM, csv_safe
 
 from .models import Incident, IncidentCategory, IncidentStatus
 from .queries import (
@@ -427,15 +428,6 @@ def zero_dashboard_estate(request, estate_id: int):
     return render(request, "zeroindex/estate.html", context)
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 @login_required
 @require_safe
 def zero_dashboard_export(request):
@@ -446,7 +438,7 @@ def zero_dashboard_export(request):
     lines = _staff_lines(period, estates)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="five-zeros-{period.param()}.csv"'
-    response.write("\ufeff")
+    response.write(BOM)
     writer = csv.writer(response)
     header = [_("Community"), _("Estate"), _("Period")]
     for column in board_columns():

@@ -3,21 +3,21 @@ by as "—"), and as CSV and XLSX downloads (a rate as the number 87.5 under a h
 says "%", nothing to divide by as an empty cell). The tables come from
 governance.dashboard.dashboard_for, the same for the page and the files.
 
-CSV is UTF-8 with a BOM (so Excel reads the Chinese), headers in the reader's language, and a
-cell starting with `= + - @` (or a tab or a carriage return) written as text, so a
-spreadsheet never runs a place's or a category's name as a formula. XLSX is written by
-openpyxl in write-only mode, every text a string cell (never a formula), up to
-DASHBOARD_XLSX_MAX_ROWS rows."""
+Both are written by branches.spreadsheets, as every export is: CSV in UTF-8 with a BOM (so
+Excel reads the Chinese), XLSX by openpyxl's write-only workbook (up to
+DASHBOARD_XLSX_MAX_ROWS rows), headers in the reader's language, and a text starting with
+`= + - @` (or a tab or a carriage return) given a leading apostrophe, so a spreadsheet never
+runs a place's or a category's name as a formula."""
 
-import csv
-import io
+from typing import IO
 
 from django.conf import settings
+
+from branches.spreadsheets import csv_chunks, csv_safe, xlsx_file
 
 from .dashboard import COUNT, DAYS, NUMBER, RANK, RATE, Cell, Column, Table
 
 NO_VALUE = "—"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _unwrap(value, kind: str):
@@ -65,51 +65,26 @@ def xlsx_max_rows() -> int:
     return int(getattr(settings, "DASHBOARD_XLSX_MAX_ROWS", 100_000))
 
 
-def _text_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def table_rows(table: Table):
-    """The header and then each row, as the files hold them."""
-    yield [header(c) for c in table.columns]
+    """Each row as the files hold it, a text made safe from being run as a formula."""
     for row in table.rows:
         yield [
-            file_value(value, column.kind)
+            _safe(file_value(value, column.kind))
             for value, column in zip(row.cells, table.columns, strict=True)
         ]
 
 
-def table_csv(table: Table) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    for row in table_rows(table):
-        writer.writerow([_text_safe(value) for value in row])
-    return out.getvalue()
+def _safe(value):
+    return csv_safe(value) if isinstance(value, str) else value
 
 
-def _xlsx_cell(sheet, value):
-    """Text stays text: openpyxl would take a string starting with "=" for a formula."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+def table_csv(table: Table) -> bytes:
+    return b"".join(csv_chunks([header(c) for c in table.columns], table_rows(table)))
 
 
-def table_xlsx(table: Table) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    # a sheet's title: at most 31 characters, none of []:*?/\
-    title = "".join(ch for ch in str(table.title) if ch not in "[]:*?/\\")[:31] or "Sheet"
-    sheet = workbook.create_sheet(title)
-    for row in table_rows(table):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def table_xlsx(table: Table) -> IO[bytes]:
+    """The workbook as an open temporary file (for a FileResponse)."""
+    widths = [28 if c.kind == "text" else 14 for c in table.columns]
+    return xlsx_file(
+        [header(c) for c in table.columns], table_rows(table), widths=widths, title=table.title
+    )

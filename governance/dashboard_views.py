@@ -13,7 +13,7 @@ on PostgreSQL's read committed)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from .dashboard import RANK_BY, Dashboard, dashboard_for
-from .dashboard_choice import Choice, ReportPeriod, choice_for, period_options
+from .dashboard_choice import UNIT, Choice, ReportPeriod, choice_for, period_options
 from .dashboard_files import table_csv, table_xlsx, xlsx_max_rows
 from .documents import html_pdf
 
@@ -41,8 +41,8 @@ def _choice(request, *, strict: bool = False) -> Choice | HttpResponse:
     choice = choice_for(request) if (user.is_active and user.is_staff) else None
     if choice is None:
         return render(request, "dashboard/no_scope.html", status=403)
-    asked = (request.GET.get("unit") or "").strip()
-    if strict and asked and asked != choice.unit.param:
+    asked = UNIT.fullmatch((request.GET.get("unit") or "").strip())
+    if strict and asked and (asked[1], int(asked[2])) != (choice.unit.level, choice.unit.place.pk):
         raise Http404
     return choice
 
@@ -71,6 +71,8 @@ def _links(choice: Choice, board: Dashboard) -> dict:
         "next": choice.with_period(period.next()),
         "quick": {name: (choice.with_period(p), p == period) for p, name in quick},
         "query": query,
+        # the appeals export (governance.export_views) reads the same choice
+        "export": choice.query_string(),
         "report": reverse("dashboard_report") + query,
         "report_pdf": reverse("dashboard_report_pdf") + query,
         "rank": {key: choice.query_string(rank=key) + "#places" for key in RANK_BY},
@@ -137,18 +139,20 @@ def dashboard_table(request, name: str, extension: str):
         raise Http404
     if extension == "csv":
         response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(
+            True, _filename(choice, name, extension)
+        )
     elif len(table.rows) > xlsx_max_rows():
         csv_url = reverse("dashboard_table", args=[name, "csv"]) + _query(choice, board)
         context = {"table": table, "csv_url": csv_url, "limit": xlsx_max_rows()}
         return _private(render(request, "dashboard/too_many_rows.html", context))
     else:
-        response = HttpResponse(
+        response = FileResponse(
             table_xlsx(table),
+            as_attachment=True,
+            filename=_filename(choice, name, extension),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = content_disposition_header(
-        True, _filename(choice, name, extension)
-    )
     return _private(response)
 
 

@@ -7,10 +7,13 @@ the reader's language. The PDF is drawn by WeasyPrint with the system's CJK font
 to WeasyPrint as a file.
 """
 
+import contextlib
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -167,12 +170,23 @@ def report_html(report, measures, *, served: bool = False) -> str:
         )
 
 
+# A published report's PDF is drawn once per version of its page: WeasyPrint takes a
+# noticeable fraction of a second of CPU, and the PDF is public. The key is the digest of the
+# HTML it is drawn from, so any change (a measure done, a day that makes one overdue) draws a
+# new one and a stale PDF is never served.
+REPORT_PDF_CACHE_SECONDS = 7 * 24 * 3600
+
+
 def report_pdf(report, measures) -> bytes:
     """The report as an A4 PDF in Chinese for the notice board (WeasyPrint, CJK font)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    stylesheet = CSS(filename=stylesheet_path(), font_config=fonts)
-    html = HTML(string=report_html(report, measures), base_url=str(settings.BASE_DIR / "static"))
-    return html.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    html = report_html(report, measures)
+    key = "report-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    try:
+        pdf = cache.get(key)
+    except Exception:  # a cache that is down costs a drawing, not the page
+        pdf = None
+    if pdf is None:
+        pdf = html_pdf(html)
+        with contextlib.suppress(Exception):
+            cache.set(key, pdf, REPORT_PDF_CACHE_SECONDS)
+    return pdf

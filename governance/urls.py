@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zeroindex import urls as zeroindex_urls
 
-from . import dashboard_views, evaluation_views, report_views, views
+from . import dashboard_views, evaluation_views, export_views, report_views, views
 
 admin.site.site_header = _("Three Fives community governance")
 admin.site.site_title = _("Community governance")
@@ -40,6 +40,17 @@ urlpatterns = [
                     "report.pdf", dashboard_views.dashboard_report_pdf, name="dashboard_report_pdf"
                 ),
                 path("zeros/", include(zeroindex_urls.dashboard_urlpatterns)),
+                # the appeals of the dashboard's period and unit, masked (meetings.exports)
+                path(
+                    "exports/appeals.csv",
+                    export_views.appeals_export_csv,
+                    name="appeals_export_csv",
+                ),
+                path(
+                    "exports/appeals.xlsx",
+                    export_views.appeals_export_xlsx,
+                    name="appeals_export_xlsx",
+                ),
             ]
         ),
     ),

@@ -603,9 +603,7 @@ def review_means(
     if meeting is not None:
         scores = scores.filter(meeting=meeting)
     if year is not None:
-        start, end = (
-            timezone.make_aware(datetime(y, 1, 1)) for y in (year, year + 1)
-        )  # midnight in the current (local) time zone
+        start, end = year_bounds(year)  # the site's local year, whoever is asking
         scores = scores.filter(
             meeting__type=MeetingType.DEPARTMENT_REVIEW,
             meeting__held_at__gte=start,

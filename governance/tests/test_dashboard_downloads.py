@@ -39,7 +39,8 @@ def _xlsx(client, name, **query) -> list[list]:
     response = client.get(f"/dashboard/table/{name}.xlsx", {**MARCH, **query})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
@@ -76,7 +77,7 @@ def test_a_name_that_looks_like_a_formula_is_written_as_text(town, client, world
     rows = _csv(client, "places")
     assert any(row[1] == "'=HYPERLINK(1)" for row in rows)
     cells = [row[1] for row in _xlsx(client, "places")]
-    assert "=HYPERLINK(1)" in cells  # a string cell, not a formula
+    assert "'=HYPERLINK(1)" in cells  # text, not a formula
 
 
 def test_a_table_too_long_for_a_spreadsheet_offers_the_csv(town, client, settings):
@@ -103,3 +104,14 @@ def test_the_page_and_the_files_come_from_the_same_figures(town, client, world, 
     months = _csv(client, "months")
     assert len(months) - 1 == len(board.tables["months"].rows) == 1
     assert months[1][1] == str(board.tables["months"].rows[0].cells[1]) == "7"
+
+
+def test_the_appeals_behind_the_figures_are_one_click_away(town, client, world):
+    query = {**MARCH, "unit": f"community-{world.a.pk}"}
+    page = client.get("/dashboard/", query).content.decode()
+    expected = f"/dashboard/exports/appeals.csv?period=2025-03&amp;unit=community-{world.a.pk}"
+    assert expected in page
+    export = client.get("/dashboard/exports/appeals.csv", query)
+    assert export.status_code == 200
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 1 + 6  # A's six appeals of March

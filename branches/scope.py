@@ -111,7 +111,12 @@ def staff_scope(user) -> StaffScope | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_staff_scope_cache"):
-        user._staff_scope_cache = StaffScope.objects.filter(user=user).first()
+        # with its place and the places above it: pages that name them ask nothing more
+        user._staff_scope_cache = (
+            StaffScope.objects.filter(user=user)
+            .select_related("town", "community__town", "estate__community__town")
+            .first()
+        )
     return user._staff_scope_cache
 
 

@@ -72,6 +72,7 @@ from .yearend import (
     evaluation_approve,
     evaluation_opinion_set,
     evaluation_reopen,
+    evaluation_shown,
 )
 
 
@@ -151,7 +152,7 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
     ]
     fieldsets = [
         (_("Figures"), {"fields": FIGURES}),
-        (_("Opinion"), {"fields": ["opinion"]}),
+        (_("Opinion"), {"fields": ["opinion", "shown"]}),
     ]
 
     def has_add_permission(self, request):  # the year-end run drafts them
@@ -176,13 +177,27 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
             return [*self.FIGURES, "opinion"]
         return self.FIGURES
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change, **{"form": EvaluationForm, **kwargs})
+
     def save_model(self, request, obj, form, change):
-        # Only the opinion of a draft is editable: a stale page of an approved one changes
-        # nothing (change_view shows the page again with the words typed).
-        if obj.status != EvaluationStatus.DRAFT or not evaluation_opinion_set(
-            evaluation=obj, opinion=form.cleaned_data["opinion"]
-        ):
-            raise OpinionFrozen
+        # Only the opinion of a draft is editable, and only from a page that shows it as it
+        # is: a stale page changes nothing (change_view shows it again with the words typed).
+        try:
+            saved = obj.status == EvaluationStatus.DRAFT and evaluation_opinion_set(
+                evaluation=obj,
+                opinion=form.cleaned_data["opinion"],
+                shown=form.cleaned_data.get("shown") or None,
+            )
+        except EvaluationRefused as refusal:
+            raise OpinionNotSaved(refusal.message) from refusal
+        if not saved:
+            raise OpinionNotSaved(
+                _(
+                    "This evaluation was approved meanwhile, so your changes were not saved. "
+                    "What you typed is below: reopen the evaluation to use it."
+                )
+            )
 
     # --- Approve and reopen ----------------------------------------------------------
 
@@ -221,7 +236,9 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
     def approve_view(self, request, pk):
         evaluation = self._evaluation(request, pk)
         try:
-            delivery = evaluation_approve(evaluation=evaluation, by=request.user)
+            delivery = evaluation_approve(
+                evaluation=evaluation, by=request.user, shown=request.POST.get("shown")
+            )
         except EvaluationRefused as refusal:
             messages.error(request, refusal.message)
         else:
@@ -237,7 +254,10 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
                     raise EvaluationRefused(_("Say why the evaluation is reopened."))
                 raise EvaluationRefused(" ".join(form.errors["reason"]))  # too long, a NUL
             evaluation_reopen(
-                evaluation=evaluation, by=request.user, reason=form.cleaned_data["reason"]
+                evaluation=evaluation,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                shown=request.POST.get("shown"),
             )
         except EvaluationRefused as refusal:
             messages.error(request, refusal.message)
@@ -259,6 +279,7 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
             if evaluation.status != EvaluationStatus.DRAFT:  # frozen: nothing to save
                 extra.update(show_save=False, show_save_and_continue=False)
             extra.update(
+                shown=evaluation_shown(evaluation),
                 may_decide=self.has_change_permission(request, evaluation),
                 is_draft=evaluation.status == EvaluationStatus.DRAFT,
                 reopen_form=ReopenForm(initial={"reason": typed}),
@@ -270,16 +291,9 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
             )
         try:
             return super().change_view(request, object_id, form_url, extra)
-        except OpinionFrozen:
-            # approved since the page was opened: say so, and keep what was typed to paste
-            # into the next version
-            messages.error(
-                request,
-                _(
-                    "This evaluation was approved meanwhile, so your changes were not saved. "
-                    "What you typed is below: reopen the evaluation to use it."
-                ),
-            )
+        except OpinionNotSaved as refusal:
+            # approved or changed since the page was opened: say so, and keep what was typed
+            messages.error(request, refusal.message)
             opinion = request.POST.get("opinion", "")[:OPINION_MAX_LENGTH]
             request.session["evaluation_unsaved_opinion"] = opinion
             return self._page(evaluation)
@@ -310,8 +324,23 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
         return actions
 
 
-class OpinionFrozen(Exception):
-    """The opinion was saved from a page of a draft that is no longer one."""
+class OpinionNotSaved(Exception):
+    """The opinion was saved from a page of a draft that is no longer one, or no longer
+    what the page showed; the message says which."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class EvaluationForm(forms.ModelForm):
+    # what the page showed (yearend.evaluation_shown), sent back with the opinion
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["shown"] = evaluation_shown(self.instance)
 
 
 class ReopenForm(forms.Form):

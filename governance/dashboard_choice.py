@@ -87,6 +87,19 @@ class ReportPeriod:
         end = self.start - timedelta(days=1)
         return ReportPeriod("custom", end - timedelta(days=self.days - 1), end)
 
+    def next(self) -> "ReportPeriod":
+        """The period of the same kind just after (a custom one: as many days, just after)."""
+        if self.kind == "month":
+            after = self.end + timedelta(days=1)
+            return ReportPeriod.month(after.year, after.month)
+        if self.kind == "quarter":
+            after = self.end + timedelta(days=1)
+            return ReportPeriod.quarter(after.year, (after.month - 1) // 3 + 1)
+        if self.kind == "year":
+            return ReportPeriod.year(self.start.year + 1)
+        start = self.end + timedelta(days=1)
+        return ReportPeriod("custom", start, start + timedelta(days=self.days - 1))
+
     def params(self) -> dict[str, str]:
         if self.kind == "month":
             return {"period": f"{self.start:%Y-%m}"}
@@ -281,3 +294,26 @@ def choice_for(request, *, today: date | None = None) -> Choice | None:
     ancestry = _ancestry(unit)
     path = ancestry[[u.param for u in ancestry].index(home.param) :]
     return Choice(period, unit, home, path, _children(unit), problems)
+
+
+def period_options(current: ReportPeriod, *, today: date | None = None) -> list[tuple[str, list]]:
+    """The period chooser's choices, grouped: the last five years, the last eight quarters
+    and the last twenty-four months, newest first, each (param, label, selected); the period
+    shown is among them even when older."""
+    today = today or timezone.localdate()
+    years = [ReportPeriod.year(today.year - n) for n in range(5)]
+    quarters = [ReportPeriod.quarter(today.year, (today.month - 1) // 3 + 1)]
+    months = [ReportPeriod.month(today.year, today.month)]
+    while len(quarters) < 8:
+        quarters.append(quarters[-1].previous())
+    while len(months) < 24:
+        months.append(months[-1].previous())
+    groups = [(_("Years"), years), (_("Quarters"), quarters), (_("Months"), months)]
+    shown = {p for _label, periods in groups for p in periods}
+    if current.kind != "custom" and current not in shown:
+        index = {"year": 0, "quarter": 1, "month": 2}[current.kind]
+        groups[index][1].append(current)
+    return [
+        (label, [(p.params()["period"], p.label, p == current) for p in periods])
+        for label, periods in groups
+    ]

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from branches.scope import VIEW, may
 
@@ -31,14 +31,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evaluation_document(request, evaluation_id: int):
     evaluation = _evaluation(request, evaluation_id)
     return _private(HttpResponse(evaluation_html(evaluation, served=True)))
 
 
 @login_required
-@require_GET
+@require_safe
 def evaluation_document_pdf(request, evaluation_id: int):
     evaluation = _evaluation(request, evaluation_id)
     filename = f"{evaluation.year}-{evaluation.department.name}-v{evaluation.version}.pdf"

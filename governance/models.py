@@ -59,6 +59,11 @@ class DepartmentEvaluation(models.Model):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
     opinion = models.TextField(_("written opinion"), blank=True, max_length=OPINION_MAX_LENGTH)
+    # A re-run found new figures but kept the opinion a person had edited: its words may
+    # quote the old ones. Cleared when someone saves the opinion again.
+    opinion_outdated = models.BooleanField(
+        _("figures changed since the opinion was edited"), default=False
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

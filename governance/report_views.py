@@ -8,7 +8,7 @@ from itertools import groupby
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .documents import report_context, report_pdf
 from .models import BranchReport, ReportStatus
@@ -30,7 +30,7 @@ def _report(year: int, estate_id: int) -> tuple[BranchReport, list]:
     return report, list(report.measures.select_related("owner__staff_scope"))
 
 
-@require_GET
+@require_safe
 def report_list(request):
     reports = _published().order_by("-year", "estate__community__name", "estate__name", "pk")
     years = [
@@ -40,13 +40,13 @@ def report_list(request):
     return render(request, "reports/report_list.html", {"years": years})
 
 
-@require_GET
+@require_safe
 def report_detail(request, year: int, estate_id: int):
     report, measures = _report(year, estate_id)
     return render(request, "reports/report_detail.html", report_context(report, measures))
 
 
-@require_GET
+@require_safe
 def report_document_pdf(request, year: int, estate_id: int):
     report, measures = _report(year, estate_id)
     response = HttpResponse(report_pdf(report, measures), content_type="application/pdf")

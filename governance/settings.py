@@ -374,6 +374,23 @@ YEAR_END_MONTH = env.int("YEAR_END_MONTH", default=1)
 YEAR_END_DAY = env.int("YEAR_END_DAY", default=5)
 YEAR_END_HOUR = env.int("YEAR_END_HOUR", default=2)
 YEAR_END_CHUNK = env.int("YEAR_END_CHUNK", default=50)
+# The committee's dashboard (/dashboard/): whether "basically satisfied" counts as satisfied
+# in the satisfaction rate; a place with fewer appeals received in the period is shown but not
+# ranked.
+DASHBOARD_BASICALLY_SATISFIED_COUNTS = env.bool(
+    "DASHBOARD_BASICALLY_SATISFIED_COUNTS", default=True
+)
+DASHBOARD_MIN_CASES = env.int("DASHBOARD_MIN_CASES", default=10)
+# The dashboard's tables and the appeals export: an XLSX holds at most this many rows
+# (beyond it the page offers the CSV, which streams any number). openpyxl writes some
+# 6,000-9,000 rows a second on a small server, so the largest takes 11-17 s: inside
+# gunicorn's 30 s (scripts/bench_export.py).
+DASHBOARD_XLSX_MAX_ROWS = env.int("DASHBOARD_XLSX_MAX_ROWS", default=100_000)
+# An export's statements may run this long on PostgreSQL (milliseconds) instead of
+# DATABASE_STATEMENT_TIMEOUT: its first fetch sorts every row of the unit and period before
+# the first is sent (some 10-20 s for 750,000 appeals). Serve /dashboard/exports/ with a
+# worker timeout at least as long.
+EXPORT_STATEMENT_TIMEOUT = env.int("EXPORT_STATEMENT_TIMEOUT", default=120_000)
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from . import measures, yearend_run
+from . import measures, yearend, yearend_run
 
 
 @shared_task(acks_late=True)
@@ -51,3 +51,9 @@ def year_end_chunk(year: int, attempt: int, step: str, index: int, chunk: list) 
     return yearend_run.year_end_chunk(
         year=year, attempt=attempt, step=step, index=index, chunk=chunk
     )
+
+
+@shared_task(acks_late=True)
+def evaluations_deliver_missed(department_id: int | None = None) -> int:
+    """An address was saved: send approved evaluations to the recipients they missed."""
+    return yearend.evaluations_deliver_missed(department_id=department_id)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zeroindex import urls as zeroindex_urls
 
-from . import evaluation_views, report_views, views
+from . import dashboard_views, evaluation_views, export_views, report_views, views
 
 admin.site.site_header = _("Three Fives community governance")
 admin.site.site_title = _("Community governance")
@@ -23,8 +23,37 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("appeals/", include("meetings.urls")),
     path("scoreboard/", include("zeroindex.urls")),
-    # the committee's and staff's pages (issue 11 adds its own beside the five zeros)
-    path("dashboard/", include([path("zeros/", include(zeroindex_urls.dashboard_urlpatterns))])),
+    # the committee's and staff's figures for a period and a place in their scope, each
+    # table as CSV and XLSX, the printable report and its PDF; the Five Zeros' own beside
+    path(
+        "dashboard/",
+        include(
+            [
+                path("", dashboard_views.dashboard, name="dashboard"),
+                path(
+                    "table/<slug:name>.<str:extension>",
+                    dashboard_views.dashboard_table,
+                    name="dashboard_table",
+                ),
+                path("report/", dashboard_views.dashboard_report, name="dashboard_report"),
+                path(
+                    "report.pdf", dashboard_views.dashboard_report_pdf, name="dashboard_report_pdf"
+                ),
+                path("zeros/", include(zeroindex_urls.dashboard_urlpatterns)),
+                # the appeals of the dashboard's period and unit, masked (meetings.exports)
+                path(
+                    "exports/appeals.csv",
+                    export_views.appeals_export_csv,
+                    name="appeals_export_csv",
+                ),
+                path(
+                    "exports/appeals.xlsx",
+                    export_views.appeals_export_xlsx,
+                    name="appeals_export_xlsx",
+                ),
+            ]
+        ),
+    ),
     # the year end: an evaluation as a printable document and as a PDF (the committee's)
     path(
         "yearend/evaluations/<int:evaluation_id>/document/",

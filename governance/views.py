@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
 from branches.services import staff_language_set
@@ -13,7 +13,7 @@ from branches.services import staff_language_set
 from .health import database_status
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html")
 
@@ -32,7 +32,7 @@ def set_language(request):
 
 @transaction.non_atomic_requests  # the check has a connection of its own
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """200 {"db": "ok"} when the database answers a query, 503 {"db": "error"} or
     {"db": "timeout"} otherwise, within 2 s whatever the database does (for load balancers)."""

@@ -23,6 +23,7 @@ and the grade always agree. Grades: excellent at EXCELLENT or above, qualified a
 or above, else unqualified.
 """
 
+import hashlib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -232,10 +233,9 @@ def opinion_text(*, department: Department, year: int, figures: Figures, result:
 # --- Drafts -----------------------------------------------------------------------------
 
 
-def _edited(evaluation: DepartmentEvaluation) -> bool:
-    """Has someone edited this draft's opinion? It differs from what the template writes
-    for the figures and result the draft holds. (If the template itself changed since, an
-    untouched opinion looks edited and is kept: the safe side.)"""
+def _figures_of(evaluation: DepartmentEvaluation) -> tuple[Figures, Result]:
+    """The figures and result a draft holds (the review total is not kept: the rounded
+    mean stands for it)."""
     figures = Figures(
         review_count=evaluation.review_count,
         referrals=evaluation.referrals,
@@ -246,6 +246,24 @@ def _edited(evaluation: DepartmentEvaluation) -> bool:
     result = Result(
         evaluation.review_mean, evaluation.appeal_result, evaluation.score, evaluation.grade
     )
+    return figures, result
+
+
+def _counts(figures: Figures) -> tuple:
+    return (
+        figures.review_count,
+        figures.referrals,
+        figures.solved_on_time,
+        figures.visits,
+        figures.satisfied,
+    )
+
+
+def _edited(evaluation: DepartmentEvaluation) -> bool:
+    """Has someone edited this draft's opinion? It differs from what the template writes
+    for the figures and result the draft holds. (If the template itself changed since, an
+    untouched opinion looks edited and is kept: the safe side.)"""
+    figures, result = _figures_of(evaluation)
     written = opinion_text(
         department=evaluation.department, year=evaluation.year, figures=figures, result=result
     )
@@ -263,6 +281,7 @@ FIGURE_FIELDS = [
     "score",
     "grade",
     "opinion",
+    "opinion_outdated",
     "drafted_at",
 ]
 
@@ -272,6 +291,11 @@ def _fill(evaluation: DepartmentEvaluation, figures: Figures, at) -> None:
     only while nobody has edited it (a committee member's words are kept on a refresh)."""
     keep_opinion = evaluation.pk is not None and evaluation.opinion and _edited(evaluation)
     result = evaluate(figures)
+    held, held_result = _figures_of(evaluation)
+    if keep_opinion and (_counts(held), held_result) != (_counts(figures), result):
+        # a person's words are kept, but they speak of the old figures: the page says so
+        # until someone saves the opinion again
+        evaluation.opinion_outdated = True
     evaluation.review_count = figures.review_count
     evaluation.review_mean = result.review_mean
     evaluation.referrals = figures.referrals
@@ -283,33 +307,10 @@ def _fill(evaluation: DepartmentEvaluation, figures: Figures, at) -> None:
     evaluation.grade = result.grade
     evaluation.drafted_at = at
     if not keep_opinion:
+        evaluation.opinion_outdated = False
         evaluation.opinion = opinion_text(
             department=evaluation.department, year=evaluation.year, figures=figures, result=result
         )
-
-
-def evaluation_draft(
-    *, department: Department, year: int, figures: Figures, at=None
-) -> DepartmentEvaluation:
-    """Create or refresh the (department, year) draft; an approved one is left as it is."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        evaluation = (
-            DepartmentEvaluation.objects.select_for_update()
-            .filter(department=department, year=year)
-            .first()
-        )
-        if evaluation is not None and evaluation.status != EvaluationStatus.DRAFT:
-            return evaluation
-        if evaluation is None:
-            evaluation = DepartmentEvaluation(department=department, year=year)
-        _fill(evaluation, figures, at)
-        try:
-            with transaction.atomic():
-                evaluation.save()
-        except IntegrityError:  # another run created it a moment ago: refresh that one
-            return evaluation_draft(department=department, year=year, figures=figures, at=at)
-    return evaluation
 
 
 def evaluations_draft(*, year: int, at=None) -> list[DepartmentEvaluation]:
@@ -325,43 +326,86 @@ def evaluations_write(
     """Draft or refresh the evaluations of these departments (some or all of them: the
     year-end run writes them a chunk at a time) from figures already computed."""
     at = at or timezone.now()
-    with transaction.atomic():
-        existing = {
-            e.department_id: e
-            for e in DepartmentEvaluation.objects.select_for_update().filter(
-                year=year, department__in=[d.pk for d in figures]
-            )
-        }
-        new, refreshed, result = [], [], []
-        for department, its_figures in figures.items():
-            evaluation = existing.get(department.pk)
-            if evaluation is not None and evaluation.status != EvaluationStatus.DRAFT:
-                result.append(evaluation)
-                continue
-            if evaluation is None:
-                evaluation = DepartmentEvaluation(department=department, year=year)
-                new.append(evaluation)
-            else:
-                evaluation.department = department  # no query for its name
-                refreshed.append(evaluation)
-            _fill(evaluation, its_figures, at)
-            result.append(evaluation)
-        DepartmentEvaluation.objects.bulk_create(new)
-        DepartmentEvaluation.objects.bulk_update(refreshed, FIGURE_FIELDS, batch_size=500)
+    try:
+        with transaction.atomic():
+            return _evaluations_write(year=year, figures=figures, at=at)
+    except IntegrityError:
+        # Another run created some of them between our look and our insert (the same chunk
+        # delivered twice at once): they exist now, so this time they are refreshed.
+        with transaction.atomic():
+            return _evaluations_write(year=year, figures=figures, at=at)
+
+
+def _evaluations_write(*, year, figures, at) -> list[DepartmentEvaluation]:
+    existing = {
+        e.department_id: e
+        for e in DepartmentEvaluation.objects.select_for_update().filter(
+            year=year, department__in=[d.pk for d in figures]
+        )
+    }
+    new, refreshed, result = [], [], []
+    for department, its_figures in figures.items():
+        evaluation = existing.get(department.pk)
+        if evaluation is not None and evaluation.status != EvaluationStatus.DRAFT:
+            result.append(evaluation)  # approved: never touched by a run
+            continue
+        if evaluation is None:
+            evaluation = DepartmentEvaluation(department=department, year=year)
+            new.append(evaluation)
+        else:
+            evaluation.department = department  # no query for its name
+            refreshed.append(evaluation)
+        _fill(evaluation, its_figures, at)
+        result.append(evaluation)
+    DepartmentEvaluation.objects.bulk_create(new)
+    DepartmentEvaluation.objects.bulk_update(refreshed, FIGURE_FIELDS, batch_size=500)
     return result
 
 
-def evaluation_opinion_set(*, evaluation: DepartmentEvaluation, opinion: str) -> bool:
+def evaluation_shown(evaluation: DepartmentEvaluation) -> str:
+    """What a page of the evaluation showed: its version, when its figures were drafted and
+    its opinion. A page sends it back with a decision; a decision on a page that no longer
+    matches (a re-run changed the figures, someone else edited the opinion or reopened and
+    re-approved it) is refused rather than taken on what the person never saw. A re-run
+    that finds the same figures changes nothing a page showed."""
+    held = [evaluation.status, evaluation.version, evaluation.opinion]
+    held += [getattr(evaluation, name) for name in FIGURE_FIELDS if name != "drafted_at"]
+    return hashlib.sha256(repr(held).encode()).hexdigest()[:32]
+
+
+def _locked(evaluation: DepartmentEvaluation, shown: str | None) -> DepartmentEvaluation | None:
+    """The evaluation's row, locked for the caller's transaction; refuses when `shown` is
+    given and the row is no longer what the page showed. None when it is gone."""
+    current = DepartmentEvaluation.objects.select_for_update().filter(pk=evaluation.pk).first()
+    if current is not None and shown is not None and shown != evaluation_shown(current):
+        raise EvaluationRefused(CHANGED_SINCE_SHOWN)
+    return current
+
+
+def evaluation_opinion_set(
+    *, evaluation: DepartmentEvaluation, opinion: str, shown: str | None = None
+) -> bool:
     """A committee member's words for a draft's opinion; False when it is no longer a draft
-    (approved meanwhile: a conditional UPDATE, so a stale page changes nothing)."""
-    updated = DepartmentEvaluation.objects.filter(
-        pk=evaluation.pk, status=EvaluationStatus.DRAFT
-    ).update(opinion=opinion)
-    evaluation.opinion = opinion
-    return bool(updated)
+    (approved meanwhile), refused when the page it was typed on is stale (`shown`). Saving
+    the opinion is reading the figures again: it clears the "figures changed" warning."""
+    with transaction.atomic():
+        current = _locked(evaluation, shown)
+        if current is None or current.status != EvaluationStatus.DRAFT:
+            return False
+        DepartmentEvaluation.objects.filter(pk=current.pk).update(
+            opinion=opinion, opinion_outdated=False
+        )
+    evaluation.opinion, evaluation.opinion_outdated = opinion, False
+    return True
 
 
 # --- Approval and delivery --------------------------------------------------------------
+
+
+CHANGED_SINCE_SHOWN = _(
+    "This evaluation has changed since you opened it (new figures, or someone else's "
+    "decision or edit): read it again on the page shown now."
+)
 
 
 class EvaluationRefused(Exception):
@@ -459,7 +503,22 @@ def evaluation_deliver(*, evaluation: DepartmentEvaluation, by=None) -> Delivery
     return Delivery(sent=tuple(sent), missing=missing)
 
 
-def evaluation_approve(*, evaluation: DepartmentEvaluation, by) -> Delivery:
+def evaluations_deliver_missed(*, department_id: int | None = None) -> int:
+    """Send each approved evaluation's current version to the recipients it missed for want
+    of an address that they have now (a department's address added after approval); once
+    each, as on approval. Returns how many messages were recorded."""
+    approved = DepartmentEvaluation.objects.filter(status=EvaluationStatus.APPROVED)
+    if department_id is not None:
+        approved = approved.filter(department_id=department_id)
+    sent = 0
+    for evaluation in approved.select_related("department", "approved_by").iterator():
+        sent += len(evaluation_deliver(evaluation=evaluation).sent)
+    return sent
+
+
+def evaluation_approve(
+    *, evaluation: DepartmentEvaluation, by, shown: str | None = None
+) -> Delivery:
     """The town committee approves a draft: it is frozen, recorded as approved by `by`, and
     its document delivered once to the department, the county performance office and the
     town committee. Of two approvals at once, one wins (a conditional UPDATE); the other is
@@ -468,6 +527,7 @@ def evaluation_approve(*, evaluation: DepartmentEvaluation, by) -> Delivery:
         raise EvaluationRefused(_("Only the town committee approves evaluations."))
     now = timezone.now()
     with transaction.atomic():
+        _locked(evaluation, shown)
         won = DepartmentEvaluation.objects.filter(
             pk=evaluation.pk, status=EvaluationStatus.DRAFT, version=evaluation.version
         ).update(status=EvaluationStatus.APPROVED, approved_by=by, approved_at=now)
@@ -486,7 +546,9 @@ def evaluation_approve(*, evaluation: DepartmentEvaluation, by) -> Delivery:
         return evaluation_deliver(evaluation=evaluation, by=by)
 
 
-def evaluation_reopen(*, evaluation: DepartmentEvaluation, by, reason: str) -> None:
+def evaluation_reopen(
+    *, evaluation: DepartmentEvaluation, by, reason: str, shown: str | None = None
+) -> None:
     """A committee member reopens an approved evaluation, saying why (recorded): it is a
     draft again as the next version, and its re-approval delivers that version once."""
     if not may_decide(by):
@@ -495,6 +557,7 @@ def evaluation_reopen(*, evaluation: DepartmentEvaluation, by, reason: str) -> N
     if not reason:
         raise EvaluationRefused(_("Say why the evaluation is reopened."))
     with transaction.atomic():
+        _locked(evaluation, shown)
         reopened = DepartmentEvaluation.objects.filter(
             pk=evaluation.pk, status=EvaluationStatus.APPROVED, version=evaluation.version
         ).update(

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -133,11 +133,30 @@ def year_end_plan(*, year: int, attempt: int) -> list[tuple[str, int, list]]:
     return planned
 
 
+def _attempt_current(year: int, attempt: int) -> bool:
+    """Is `attempt` the year's current one? On PostgreSQL the run's row is held FOR SHARE
+    until the caller's transaction ends: chunks draft side by side, and a restart
+    (year_end_start, FOR UPDATE) waits for the chunks drafting, so no chunk of the old
+    attempt writes after the new one began. SQLite takes its write lock when a transaction
+    begins (settings), which serialises them anyway."""
+    table = connection.ops.quote_name(YearEndRun._meta.db_table)
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT attempt FROM {table} WHERE year = %s{lock}", [year])
+        row = cursor.fetchone()
+    return row is not None and row[0] == attempt
+
+
 def year_end_chunk(*, year: int, attempt: int, step: str, index: int, chunk: list) -> bool:
-    """Draft one chunk, then count it towards its attempt's progress once (a chunk run twice,
-    or one from an earlier attempt, writes the same drafts and counts nothing more). True
-    when it was counted."""
-    _step(step).draft(year, chunk)
+    """Draft one chunk, then count it towards its attempt's progress once (a chunk run twice
+    writes the same drafts and counts nothing more; one of an earlier attempt writes nothing
+    and counts nothing). True when it was counted."""
+    with transaction.atomic():
+        if not _attempt_current(year, attempt):
+            # a late task of an earlier attempt (a worker that died and came back): its
+            # figures are older than the current attempt's, so it writes nothing
+            return False
+        _step(step).draft(year, chunk)
     key = f"{step}:{index}"
     with transaction.atomic():
         run = YearEndRun.objects.select_for_update().get(year=year)

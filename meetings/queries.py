@@ -599,9 +599,7 @@ def review_means(
     if meeting is not None:
         scores = scores.filter(meeting=meeting)
     if year is not None:
-        start, end = (
-            timezone.make_aware(datetime(y, 1, 1)) for y in (year, year + 1)
-        )  # midnight in the current (local) time zone
+        start, end = year_bounds(year)  # the site's local year, whoever is asking
         scores = scores.filter(
             meeting__type=MeetingType.DEPARTMENT_REVIEW,
             meeting__held_at__gte=start,
@@ -822,6 +820,77 @@ def by_unit(
     field = {"community": "estate__community_id", "estate": "estate_id"}[level]
     group = {"unit": F(field)}
     return _figures_by(group, figures=figures, start=start, end=end, unit=unit)
+
+
+def two_periods(
+    *,
+    current: tuple[date, date],
+    previous: tuple[date, date],
+    figures: str = "appeals",
+    level: str | None = None,
+    **unit,
+) -> list[dict]:
+    """The counts of two periods (each of local days, inclusive) in one query, per period
+    ("period": "current" or "previous"), local month ("month": its first day) and, with
+    `level` ("community" or "estate"), per community or estate within the unit ("unit": its
+    id). A dashboard sums the rows for its headline figures and the previous period's, and
+    reads its trend and its places' table from the same rows."""
+    from .rollups import AppealDay, VisitDay
+
+    model = {"appeals": AppealDay, "visits": VisitDay}[figures]
+    in_current = Q(day__gte=current[0], day__lte=current[1])
+    in_previous = Q(day__gte=previous[0], day__lte=previous[1])
+    rows = model.objects.filter(_unit(**unit)).filter(in_current | in_previous).order_by()
+    group = {
+        "period": Case(When(in_current, then=Value("current")), default=Value("previous")),
+        "month": TruncMonth("day"),
+    }
+    if level is not None:
+        group["unit"] = F({"community": "estate__community_id", "estate": "estate_id"}[level])
+    sums = {c: Coalesce(Sum(c), 0) for c in rollup_columns(model)}
+    names = list(group)
+    return list(rows.annotate(**group).values(*names).annotate(**sums).order_by(*names))
+
+
+def by_category_and_source(*, start: date, end: date, **unit) -> list[dict]:
+    """The appeal counts per category and source in one query, with the category's names
+    ("category_key", "category_name", "category_name_en", "source_key"): a page sums them
+    by category and by source."""
+    group = {
+        "category_key": F("category_id"),
+        "category_name": F("category__name"),
+        "category_name_en": F("category__name_en"),
+        "source_key": F("source"),
+    }
+    return _figures_by(group, figures="appeals", start=start, end=end, unit=unit)
+
+
+def overdue_count(*, now: datetime, **unit) -> int:
+    """Open appeals past their due date at a step staff work on (the work queue's
+    "overdue"), now, in the unit."""
+    return Appeal.objects.filter(_unit(**unit), overdue_filter(now)).count()
+
+
+def meetings_held(*, start: datetime, end: datetime, town=None, community=None, estate=None):
+    """Meetings held from `start` to `end` (exclusive) by type, in one grouped query:
+    {type: (held, closed with minutes)}. An estate's are its own and its community's
+    meetings that name no estate (as the year end counts them); a community's and a town's
+    all of theirs. `estate` is an Estate (its community is needed)."""
+    if estate is not None:
+        place = Q(estate=estate) | Q(estate__isnull=True, community=estate.community_id)
+    elif community is not None:
+        place = Q(community=community)
+    elif town is not None:
+        place = Q(community__town=town)
+    else:
+        place = Q()
+    rows = (
+        Meeting.objects.filter(place, held_at__gte=start, held_at__lt=end)
+        .values_list("type")
+        .annotate(held=Count("pk"), closed=Count("pk", filter=Q(closed_at__isnull=False)))
+        .order_by()
+    )
+    return {kind: (held, closed) for kind, held, closed in rows}
 
 
 def funnel(*, start: date, end: date, **unit) -> list[dict]:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from branches.models import Building
 from branches.phones import mask_phone
@@ -77,7 +77,7 @@ def _keep(request, photos, kept) -> list | None:
 # never_cache (Cache-Control: no-store) on every page that shows a resident's own appeal or
 # what they typed: Back or a cache on a shared phone must not show it to the next person.
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def appeal_new(request):
     kept = _kept_photos(request)
     photos_dropped = False
@@ -137,7 +137,7 @@ def appeal_new(request):
     return render(request, "meetings/appeal_form.html", context)
 
 
-@require_http_methods(["GET"])
+@require_safe
 def kept_photo(request, position):
     """A small picture of a kept photo, for the form page of the browser that kept it."""
     kept = _kept_photos(request)
@@ -150,7 +150,7 @@ def kept_photo(request, position):
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_safe
 def appeal_submitted(request, code):
     """The tracking code, for the browser that filed the appeal: never limited, so a resident
     whose network used up its look-ups still gets the code. Any other browser is sent to the
@@ -192,7 +192,7 @@ def _lookup_page(request, form, *, status=200, **context):
     return render(request, "meetings/track_lookup.html", context, status=status)
 
 
-@require_http_methods(["GET"])
+@require_safe
 def track_lookup(request):
     form = TrackLookupForm(request.GET or None)
     if form.is_bound and form.is_valid():
@@ -209,7 +209,7 @@ def track_lookup(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def track_detail(request, code):
     limited = _track_limited(request, code)
     if limited:

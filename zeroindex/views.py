@@ -21,10 +21,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from branches.models import Community, Estate, StaffRole, Town
 from branches.scope import VIEW, communities_for, estates_for, may, staff_scope, towns_for
+from branches.spreadsheets import BOM, csv_safe
 
 from .models import Incident, IncidentCategory, IncidentStatus
 from .queries import (
@@ -257,7 +258,7 @@ def _estate_context(period: Period, estate: Estate, link_for: Callable | None = 
 # person or a place finer than a building.
 
 
-@require_GET
+@require_safe
 def scoreboard(request):
     period = Period.parse(request.GET.get("period"))
     places = _places(request, Town.objects.all(), Community.objects.all())
@@ -277,7 +278,7 @@ def scoreboard(request):
     return render(request, "zeroindex/scoreboard.html", context)
 
 
-@require_GET
+@require_safe
 def scoreboard_estate(request, estate_id: int):
     estate = get_object_or_404(Estate.objects.select_related("community__town"), pk=estate_id)
     period = Period.parse(request.GET.get("period"))
@@ -392,7 +393,7 @@ def _with_ties(ranking: list[Ranked] | None) -> list[dict] | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def zero_dashboard(request):
     _staff_only(request)
     period, places, estates = _staff_places(request)
@@ -409,7 +410,7 @@ def zero_dashboard(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def zero_dashboard_estate(request, estate_id: int):
     _staff_only(request)
     estate = get_object_or_404(
@@ -427,17 +428,8 @@ def zero_dashboard_estate(request, estate_id: int):
     return render(request, "zeroindex/estate.html", context)
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 @login_required
-@require_GET
+@require_safe
 def zero_dashboard_export(request):
     """One row per estate of the page: community, estate, period, each category's mark and
     count, five-zero, streak. UTF-8 with a BOM, so Excel reads the Chinese."""
@@ -446,7 +438,7 @@ def zero_dashboard_export(request):
     lines = _staff_lines(period, estates)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="five-zeros-{period.param()}.csv"'
-    response.write("\ufeff")
+    response.write(BOM)
     writer = csv.writer(response)
     header = [_("Community"), _("Estate"), _("Period")]
     for column in board_columns():

@@ -74,6 +74,23 @@ def test_bad_periods_fall_back_to_this_year_and_say_why(query):
     assert len(problems) == 1
 
 
+@pytest.mark.parametrize(
+    "period, following",
+    [
+        (ReportPeriod.month(2025, 12), ReportPeriod.month(2026, 1)),
+        (ReportPeriod.quarter(2025, 4), ReportPeriod.quarter(2026, 1)),
+        (ReportPeriod.year(2025), ReportPeriod.year(2026)),
+        (
+            ReportPeriod("custom", date(2026, 2, 19), date(2026, 2, 28)),
+            ReportPeriod("custom", date(2026, 3, 1), date(2026, 3, 10)),
+        ),
+    ],
+)
+def test_the_next_period_is_the_same_length_just_after(period, following):
+    assert period.next() == following
+    assert following.previous() == period
+
+
 def test_the_period_round_trips_through_its_parameters():
     for period in (
         ReportPeriod.month(2026, 11),

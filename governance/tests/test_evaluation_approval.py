@@ -28,6 +28,8 @@ from governance.yearend import (
 from meetings.messaging import notification_deliver
 from meetings.models import Department, Notification
 
+from .yearend_helpers import review
+
 OPINION = "委员会审定：该部门全年工作扎实，群众满意度较高。"
 ADDRESSES = {"dept@zj.example.cn", "kpb@county.example.cn", "dw@town.example.cn"}
 
@@ -193,7 +195,8 @@ def test_the_list_action_approves_the_selected_drafts(client, world, evaluation,
 def test_the_command_approves_every_draft_once_and_a_rerun_sends_nothing(world, commit):
     recipients()
     for name in ("县住建局", "县城管局"):
-        Department.objects.create(name=name, level="county", emails=f"{name}@example.cn")
+        d = Department.objects.create(name=name, level="county", emails=f"{name}@example.cn")
+        review(world, d, 80)
     with commit():
         call_command("year_end", year="2025", approve_as=world.town_user.username)
     with commit():
@@ -201,6 +204,30 @@ def test_the_command_approves_every_draft_once_and_a_rerun_sends_nothing(world, 
     assert DepartmentEvaluation.objects.filter(status="approved").count() == 2
     assert len(mail.outbox) == 6
     assert EvaluationEvent.objects.filter(kind="approved").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_command_leaves_not_evaluated_drafts_and_says_how_many(world, commit):
+    recipients()
+    scored = Department.objects.create(name="县住建局", level="county", emails="a@example.cn")
+    review(world, scored, 80)
+    Department.objects.create(name="县档案局", level="county", emails="b@example.cn")
+    out = io.StringIO()
+    with commit():
+        call_command("year_end", year="2025", approve_as=world.town_user.username, stdout=out)
+    assert "Approved and delivered: 1" in out.getvalue()
+    assert "not evaluated (no reviews and no referrals): 1" in out.getvalue()
+    left = DepartmentEvaluation.objects.get(department__name="县档案局")
+    assert left.status == EvaluationStatus.DRAFT
+    assert not any("b@example.cn" in m.to for m in mail.outbox)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["", "  ", "nobody"])
+def test_the_command_refuses_an_empty_or_unknown_approver_before_running(world, who):
+    with pytest.raises(CommandError, match="--approve-as"):
+        call_command("year_end", year="2025", approve_as=who)
+    assert not DepartmentEvaluation.objects.exists()
 
 
 @pytest.mark.django_db

@@ -11,29 +11,10 @@ from django.utils import timezone, translation
 
 from governance.models import DepartmentEvaluation, EvaluationStatus, Grade
 from governance.yearend import evaluations_draft
-from meetings.models import Meeting, MeetingType, ReviewScore
 
-from .yearend_helpers import Story, department, local
+from .yearend_helpers import Story, department, local, review
 
 pytestmark = pytest.mark.django_db
-
-
-def review(world, dept, *scores, held=None):
-    meeting = Meeting.objects.create(
-        type=MeetingType.DEPARTMENT_REVIEW,
-        community=world.a,
-        estate=world.a_estate,
-        held_at=held or local(2025, 11, 20),
-    )
-    for n, score in enumerate(scores):
-        ReviewScore.objects.create(
-            meeting=meeting,
-            department=dept,
-            representative=f"代表{n}",
-            attitude=score,
-            efficiency=score,
-            results=score,
-        )
 
 
 def test_every_department_gets_one_draft_with_its_figures(world, category):
@@ -143,3 +124,25 @@ def test_the_command_drafts_and_counts_grades(world, capsys):
 def test_the_command_refuses_a_bad_year(db, year):
     with pytest.raises(CommandError, match="--year"):
         call_command("year_end", year=year)
+
+
+def test_a_draft_created_by_another_run_meanwhile_is_refreshed_not_an_error(world, monkeypatch):
+    """Two workers with the same chunk at once: both look, find no draft, and insert; the
+    second insert meets the unique key. It refreshes the draft the first one made instead
+    of failing the task (an IntegrityError retried for ever by Celery)."""
+    from governance import yearend
+
+    works = department("县住建局")
+    real_create = DepartmentEvaluation.objects.bulk_create
+    raced = []
+
+    def other_run_first(objs, *args, **kwargs):
+        if not raced:  # the other worker's insert lands between our look and ours
+            raced.append(True)
+            real_create([DepartmentEvaluation(department=works, year=2025, grade="qualified")])
+        return real_create(objs, *args, **kwargs)
+
+    monkeypatch.setattr(DepartmentEvaluation.objects, "bulk_create", other_run_first)
+    yearend.evaluations_draft(year=2025)
+    evaluation = DepartmentEvaluation.objects.get(department=works, year=2025)
+    assert evaluation.grade == "not_evaluated"  # refreshed with the run's own figures

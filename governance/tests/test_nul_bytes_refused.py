@@ -93,3 +93,10 @@ def test_a_nul_posted_to_an_admin_list_or_action_is_no_error(staff):
     ):
         response = staff.post("/admin/meetings/appeal/", data)
         assert response.status_code in (200, 302, 400)
+
+
+def test_the_nul_message_reads_right_in_chinese(client, world, form_data):
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post("/appeals/new/", {**form_data, "title": "灯\x00坏了"})
+    page = response.content.decode()
+    assert "不允许包含空字符" in page and "是用" not in page

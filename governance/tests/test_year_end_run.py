@@ -67,6 +67,23 @@ def test_a_chunk_of_an_earlier_attempt_counts_nothing_in_the_new_one(seven):
     assert YearEndRun.objects.filter(year=2025).count() == 1
 
 
+@override_settings(YEAR_END_CHUNK=3)
+def test_a_late_chunk_of_an_earlier_attempt_writes_no_draft(seven):
+    """A worker that died with an old attempt's task and came back after a re-run must not
+    write the figures it carries (older than the new attempt's) over the drafts."""
+    first = yearend_run.year_end_start(year=2025)
+    step, index, chunk = yearend_run.year_end_plan(year=2025, attempt=first.attempt)[0]
+    stale = [[row[0], 9, 9 * 3 * 50, *row[3:]] for row in chunk]  # nine reviews of 50
+    second = yearend_run.year_end_start(year=2025)
+    for s, i, c in yearend_run.year_end_plan(year=2025, attempt=second.attempt):
+        yearend_run.year_end_chunk(year=2025, attempt=second.attempt, step=s, index=i, chunk=c)
+    yearend_run.year_end_chunk(
+        year=2025, attempt=first.attempt, step=step, index=index, chunk=stale
+    )
+    assert not DepartmentEvaluation.objects.filter(review_count=9).exists()
+    assert set(DepartmentEvaluation.objects.values_list("grade", flat=True)) == {"not_evaluated"}
+
+
 @override_settings(YEAR_END_CHUNK=2)
 def test_the_celery_run_twice_leaves_one_draft_each_and_done_equals_total(
     seven, django_capture_on_commit_callbacks

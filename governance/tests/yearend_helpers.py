@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from meetings.models import Department
+from meetings.models import Department, Meeting, MeetingType, ReviewScore
 from meetings.services import (
     appeal_department_accept,
     appeal_department_send_back,
@@ -22,6 +22,26 @@ def local(year, month, day, hour=10):
 
 def department(name, level="county"):
     return Department.objects.create(name=name, level=level)
+
+
+def review(world, dept, *scores, held=None):
+    """A department review meeting of A's first estate in 2025 with these scores (each
+    reviewer the same score on all three)."""
+    meeting = Meeting.objects.create(
+        type=MeetingType.DEPARTMENT_REVIEW,
+        community=world.a,
+        estate=world.a_estate,
+        held_at=held or local(2025, 11, 20),
+    )
+    for n, score in enumerate(scores):
+        ReviewScore.objects.create(
+            meeting=meeting,
+            department=dept,
+            representative=f"代表{n}",
+            attitude=score,
+            efficiency=score,
+            results=score,
+        )
 
 
 class Story:

@@ -9,10 +9,11 @@ What a user would notice if this test fails:
    pages (home, the form, the form sent back with an error and a kept photo, the page after
    filing, the tracking page with its "withdraw" question, the look-up page, the "too large"
    page with its Back button, the Five Zeros scoreboard and an estate's drill-down), on the
-   staff pages (log-in, the lockout page, the work queue, the Five Zeros dashboard,
-   the appeals list, an appeal with its action forms and photo, the meetings list and a
-   meeting, the inbox, the communities, the poster with its QR code and Print button, the
-   admin in English), each in the page's own language.
+   staff pages (log-in, the lockout page, the work queue, the Five Zeros dashboard, the
+   dashboard with its charts and its printable report, the appeals export's "too many rows
+   for a spreadsheet" page, the appeals list, an appeal with its action forms and photo, the
+   meetings list and a meeting, the inbox, the communities, the poster with its QR code and
+   Print button, the admin in English), each in the page's own language.
 2. The buttons that used inline handlers still work: "withdraw" asks first, "Print" prints,
    "Go back" goes back.
 3. A script or a style attribute slipped into a page (as a cross-site scripting attack would)
@@ -204,7 +205,7 @@ def _staff_logs_in(w, base, world):
 
 @pytest.mark.django_db(transaction=True)
 def test_staff_pages_load_without_a_violation(
-    live_server, world, browser, new_appeal, meeting, tmp_path
+    live_server, world, browser, new_appeal, meeting, tmp_path, settings
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -300,6 +301,14 @@ def test_staff_pages_load_without_a_violation(
     # the Five Zeros dashboard and an estate's drill-down
     w.open(f"{base}/dashboard/zeros/", "zero-dashboard")
     w.open(f"{base}/dashboard/zeros/estates/{world.a_estate.pk}/", "zero-dashboard-estate")
+    # the committee's dashboard (Chart.js and our script draw its charts) and its report
+    w.open(f"{base}/dashboard/", "dashboard")
+    expect(w.page.locator("#chart-trend")).to_have_attribute("data-drawn", "1")
+    w.open(f"{base}/dashboard/report/", "dashboard-report")
+    # the appeals export beyond the XLSX cap: the page that offers the CSV instead
+    settings.DASHBOARD_XLSX_MAX_ROWS = 1
+    w.open(f"{base}/dashboard/exports/appeals.xlsx", "export-too-large")
+    expect(w.page.locator("#download-csv")).to_be_visible()
 
     w.open(f"{base}/appeals/posters/estate/{world.a_estate.pk}/", "poster")
     expect(w.page.locator(".qr svg")).to_be_visible()

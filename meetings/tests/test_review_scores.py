@@ -180,3 +180,16 @@ def test_yearly_means_count_the_meetings_held_that_year_in_local_time(world, rev
     assert review_means(year=2025)[department.pk].mean == pytest.approx(50)
     assert review_means(year=2025, departments=[other.pk]) == {}
     assert review_means(year=2024) == {}
+
+
+def test_the_year_is_the_sites_local_year_whatever_zone_is_active(world, review, department):
+    """A request or task with another time zone active (UTC) still counts a meeting held at
+    00:30 on 1 January in Shanghai in the new year, as the year end does for referrals."""
+    review_scores_enter(
+        meeting=review, department=department, rows=[row("王建国", 90, 90, 90)], by=world.staff_a
+    )
+    review.held_at = timezone.make_aware(datetime(2026, 1, 1, 0, 30))
+    review.save()
+    with timezone.override("UTC"):
+        assert department.pk in review_means(year=2026)
+        assert review_means(year=2025) == {}

@@ -113,7 +113,7 @@ def test_the_reminder_is_in_the_owners_language(world, task):
     assert sent().get().subject.startswith("Survey task due in")
     services.task_reassign(task=task, owner=world.staff_a, by=world.secretary_a1)
     reminders.sweep_task_reminders(now=when_due(task))
-    assert sent().order_by("pk").last().subject.startswith("调查任务")
+    assert sent().order_by("pk").last().subject.startswith("任务清单事项")
 
 
 @ALL_DAY

@@ -3,7 +3,8 @@ by the same steps the Celery run takes (governance/yearend_run.py): draft (or re
 department's evaluation and every branch's annual report, with a progress bar (plain lines
 when not on a terminal), and print how many got each grade. Approved evaluations and
 published reports are left as they are; nothing is delivered, unless `--approve-as USER`
-approves every draft as that committee member (each then delivered once)."""
+approves every draft as that committee member (each then delivered once); drafts graded
+"not evaluated" are left for a person to decide."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -26,11 +27,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--approve-as",
             metavar="USERNAME",
-            help="then approve every draft as this town committee member (delivers each once)",
+            help=(
+                "then approve every evaluated draft as this town committee member (delivers "
+                "each once; 'not evaluated' drafts are left as drafts)"
+            ),
         )
 
     def handle(self, *args, year, approve_as=None, **options):
-        approver = self._approver(approve_as) if approve_as else None
+        # an empty --approve-as is a mistake, not "approve nothing" (a script's unset variable)
+        approver = self._approver(approve_as) if approve_as is not None else None
         this_year = timezone.localdate().year
         try:
             year = int(year)
@@ -70,6 +75,8 @@ class Command(BaseCommand):
             self._approve(DepartmentEvaluation.objects.filter(year=year), approver)
 
     def _approver(self, username):
+        if not username.strip():
+            raise CommandError("--approve-as needs a username (a town committee member).")
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"--approve-as: no user {username!r}.")
@@ -80,9 +87,13 @@ class Command(BaseCommand):
         return user
 
     def _approve(self, evaluations, approver):
-        approved, missing = 0, set()
+        approved, not_evaluated, missing = 0, 0, set()
         for evaluation in evaluations.select_related("department"):
             if evaluation.status != EvaluationStatus.DRAFT:
+                continue
+            if evaluation.grade == Grade.NOT_EVALUATED:
+                # nothing to judge: a document saying so is for a person to decide to send
+                not_evaluated += 1
                 continue
             try:
                 delivery = evaluation_approve(evaluation=evaluation, by=approver)
@@ -92,6 +103,10 @@ class Command(BaseCommand):
             approved += 1
             missing.update(delivery.missing)
         self.stdout.write(f"Approved and delivered: {approved}")
+        if not_evaluated:
+            self.stdout.write(
+                f"Left as drafts, not evaluated (no reviews and no referrals): {not_evaluated}"
+            )
         if missing:
             self.stderr.write("Not sent (no e-mail address): " + ", ".join(sorted(missing)))
 

@@ -12,6 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import connection, connections
 from django.db.models import (
     Avg,
+    Case,
     Count,
     F,
     FloatField,
@@ -20,6 +21,8 @@ from django.db.models import (
     QuerySet,
     Sum,
     TextField,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone

@@ -14,9 +14,9 @@ Needs a database that seed_bulk has run on (`make bench` seeds it). For the last
    for a first run (inserts) and a re-run (refreshes): the plan (the figures, grouped
    queries), the department chunks, the branch reports, the slowest chunk;
 3. times meetings.queries.referral_outcomes and review_means for the year alone;
-4. approves every draft as bulk-town, which delivers each once (a PDF drawn per
-   evaluation, e-mailed to its three recipients), counts the e-mails sent (three per
-   evaluation, none twice) and prints the time per PDF.
+4. approves every draft as bulk-town, as `year_end --approve-as` does, which delivers each
+   once (a PDF drawn per evaluation, e-mailed to its three recipients), counts the e-mails
+   sent (three per evaluation, none twice) and prints the time per PDF.
 
 Target: the year end's run under 30 s. Figures, not a test: run it on the machine you deploy
 to, and record them in docs/benchmarks.md."""
@@ -52,6 +52,7 @@ from governance.models import (  # noqa: E402
     BranchReport,
     DepartmentEvaluation,
     EvaluationStatus,
+    Grade,
     YearEndRecipient,
     YearEndRun,
 )
@@ -160,14 +161,16 @@ def median_of(fn, runs=3) -> float:
 
 
 def approve_all() -> float:
-    """Approve every draft of the year as bulk-town: each delivered once. Returns the
-    seconds it took."""
+    """Approve the year's drafts as bulk-town, as `year_end --approve-as` does (those "not
+    evaluated" are left for a person): each delivered once. Returns the seconds it took."""
     town = get_user_model().objects.get(username="bulk-town")
+    of_year = DepartmentEvaluation.objects.filter(year=YEAR, status=EvaluationStatus.DRAFT)
+    left = of_year.filter(grade=Grade.NOT_EVALUATED).count()
     drafts = list(
-        DepartmentEvaluation.objects.filter(year=YEAR, status=EvaluationStatus.DRAFT)
-        .select_related("department")
-        .order_by("pk")
+        of_year.exclude(grade=Grade.NOT_EVALUATED).select_related("department").order_by("pk")
     )
+    if left:
+        print(f"left as drafts, not evaluated (no reviews and no referrals): {left}")
     mail.outbox = []
     pdf_times = []
     draw = documents.evaluation_pdf

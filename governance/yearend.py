@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope import CHANGE, may
-from meetings.messaging import attachment_store, enqueue_deliveries, message_named_recipient
+from meetings.messaging import attachment_store, deliver_after_commit, message_named_recipient
 from meetings.models import Department, Notification
 from meetings.queries import referral_outcomes, review_means
 
@@ -523,7 +523,7 @@ def evaluation_deliver(*, evaluation: DepartmentEvaluation, by=None) -> Delivery
             by=by,
             note=note,
         )
-        enqueue_deliveries(ids)
+        deliver_after_commit(ids)  # from here: it runs on a worker, beside the PDF it drew
     return Delivery(sent=tuple(sent), missing=missing)
 
 

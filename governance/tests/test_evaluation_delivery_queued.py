@@ -163,3 +163,27 @@ def test_a_real_worker_draws_and_sends_each_approved_document_once(
         assert log.read_text().count("governance.tasks.evaluation_deliver_approved") >= 3
     assert Notification.objects.count() == 9
     assert EvaluationEvent.objects.filter(kind="delivered").count() == 3
+
+
+@pytest.mark.django_db
+def test_an_e_mail_that_fails_is_kept_for_the_retry_and_the_others_go(
+    world, evaluation, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    send = EmailMultiAlternatives.send
+
+    def refuse_one(message, *args, **kwargs):
+        if message.to == ["kpb@county.example.cn"]:
+            raise OSError("mail server refused")
+        return send(message, *args, **kwargs)
+
+    with (
+        mock.patch.object(EmailMultiAlternatives, "send", refuse_one),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        evaluation_approve(evaluation=evaluation, by=world.town_user)
+    assert set(by_address()) == ADDRESSES - {"kpb@county.example.cn"}
+    failed = Notification.objects.get(address="kpb@county.example.cn")
+    assert failed.delivered_at is None and "refused" in failed.last_error
+    assert failed.deliver_after > timezone.now()  # the sweep sends it again then

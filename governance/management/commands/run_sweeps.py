@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Run every periodic sweep once: return-visit reminders, the overdue digest, "
         "survey task and rectification measure reminders, "
-        "approved evaluations not yet delivered, undelivered messages, the retention job and expired kept photos. For installs "
+        "approved evaluations not yet delivered, undelivered messages, the retention job "
+        "and expired kept photos. For installs "
         "without Redis and beat (run it from cron every five minutes), and for the demo. "
         "Exits non-zero, naming them, when messages could not be handed over to Celery."
     )

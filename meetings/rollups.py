@@ -147,9 +147,9 @@ def _flows_of(kind: str, move: str) -> list[str]:
 
 
 def _community_of(appeal: Appeal) -> int:
-    if "estate" in appeal._state.fields_cache:
-        return appeal.estate.community_id
-    return Estate.objects.filter(pk=appeal.estate_id).values_list("community_id", flat=True).get()
+    """The appeal's community (the month tables' place): its estate, read once per appeal
+    object (Django keeps it on the appeal) when the caller has not."""
+    return appeal.estate.community_id
 
 
 def count_event(event: AppealEvent, appeal: Appeal) -> None:

@@ -1,7 +1,7 @@
 """Keeping the roll-ups costs a move a few small statements (one UPSERT per table it
 touches, daily and monthly, one indexed look-up of when the appeal entered its status, and
-of its estate's community when the service has not read it), the same for an appeal with a long history as for a new
-one."""
+of its estate's community when the service has not read it), the same for an appeal with a
+long history as for a new one."""
 
 import re
 

@@ -238,7 +238,8 @@ def _upsert(model, rows: dict[tuple, dict[str, int]]) -> None:
     names = [*table.key_columns, *columns]
     placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
     params = []
-    for key, counts in rows.items():
+    # In key order: two moves that add to the same rows lock them in the same order.
+    for key, counts in sorted(rows.items()):
         day, *rest = key
         params += [connection.ops.adapt_datefield_value(day), *rest]
         params += [counts.get(c, 0) for c in columns]

@@ -133,16 +133,22 @@ def test_the_reads_give_what_the_days_give_for_any_period_and_unit(world, histor
         for unit in _units(world):
             where = f"{start}..{end} {unit}"
             rows = _daily(AppealDay, start, end, unit).select_related("estate")
-            previous = (start - timedelta(days=30), start - timedelta(days=1))
-            got = queries.two_periods(
-                current=(start, end), previous=previous, level="estate", **unit
-            )
-            expected = _sums(rows, lambda r: ("current", _month(r.day), r.estate_id), columns)
-            before = _daily(AppealDay, *previous, unit)
-            expected |= _sums(before, lambda r: ("previous", _month(r.day), r.estate_id), columns)
-            assert {
-                (r["period"], r["month"], r["unit"]): {c: r[c] for c in columns} for r in got
-            } == expected, where
+            month_before = _month(_month(start) - timedelta(days=1))
+            for previous in (
+                (start - timedelta(days=30), start - timedelta(days=1)),  # days
+                (month_before, _month(start) - timedelta(days=1)),  # a whole month
+            ):
+                got = queries.two_periods(
+                    current=(start, end), previous=previous, level="estate", **unit
+                )
+                expected = _sums(rows, lambda r: ("current", _month(r.day), r.estate_id), columns)
+                before = _daily(AppealDay, *previous, unit)
+                expected |= _sums(
+                    before, lambda r: ("previous", _month(r.day), r.estate_id), columns
+                )
+                assert {
+                    (r["period"], r["month"], r["unit"]): {c: r[c] for c in columns} for r in got
+                } == expected, (where, previous)
 
             visits = _daily(VisitDay, start, end, unit).select_related("estate")
             got = queries.by_unit(start=start, end=end, figures="visits", **unit)

@@ -37,9 +37,9 @@ after the load (which validates every foreign key), and the cross-table trigger 
 is disabled during the load and its rule checked once over the new rows. Other sessions
 wait for those tables meanwhile: seed a benchmark database, not a live one.
 
-Afterwards the roll-ups are rebuilt (`meetings.rollups.rollups_rebuild`) and the tables
-analysed. Refused on anything but PostgreSQL, and when the bulk town exists (seed a fresh
-database to start again).
+Afterwards the roll-ups are rebuilt (`meetings.rollups.rollups_rebuild`: the daily tables,
+then the month tables folded from them) and the tables analysed. Refused on anything but
+PostgreSQL, and when the bulk town exists (seed a fresh database to start again).
 """
 
 import random
@@ -84,6 +84,7 @@ from meetings.models import (
     Satisfaction,
     Source,
 )
+from meetings.rollups import MONTHS as ROLLUP_MONTHS
 from meetings.rollups import TABLES as ROLLUP_TABLES
 from meetings.rollups import rollups_rebuild
 from meetings.tracking import ALPHABET, LENGTH
@@ -352,10 +353,11 @@ def seed_bulk(
                 cursor.execute(f"ANALYZE {_t(model)}")
         with clock.phase("roll-ups rebuilt"):
             # Their foreign keys too would be checked row by row at commit (minutes).
-            unloaded = _unload(cursor, list(ROLLUP_TABLES))
+            rollups = [*ROLLUP_TABLES, *ROLLUP_MONTHS]  # daily, and the months folded from them
+            unloaded = _unload(cursor, rollups)
             rollups_rebuild()
             _reload(cursor, unloaded)
-            for model in ROLLUP_TABLES:
+            for model in rollups:
                 cursor.execute(f"ANALYZE {_t(model)}")
         seeded.counts = _counts(cursor)
     return seeded

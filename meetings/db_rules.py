@@ -18,3 +18,17 @@ RULES = [
         "the estate of a meeting must be in its community",
     ),
 ]
+
+# The month roll-ups keep their breakdowns per community (meetings.rollups): an estate whose
+# appeals are counted cannot move to another community, or its past months would stay with
+# the old one (migration 0018). The subquery reads the row before the update.
+ESTATE_RULES = [
+    (
+        "estate_with_appeals_keeps_community",
+        "branches_estate",
+        ("community_id",),
+        "EXISTS (SELECT 1 FROM meetings_appealmonth WHERE estate_id = NEW.id) AND"
+        " (SELECT community_id FROM branches_estate WHERE id = NEW.id) <> NEW.community_id",
+        "an estate with appeals cannot move to another community",
+    ),
+]

@@ -817,4 +817,14 @@ class RetentionRun(models.Model):
 
 
 # The daily roll-ups of the committee's figures (kept by meetings.rollups).
-from .rollup_models import AppealDay, StatusDay, StatusDuration, VisitDay  # noqa: E402, F401
+from .rollup_models import (  # noqa: E402, F401
+    AppealDay,
+    AppealMonth,
+    CategoryMonth,
+    StatusDay,
+    StatusDuration,
+    StatusDurationMonth,
+    StatusMonth,
+    VisitDay,
+    VisitMonth,
+)

@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -758,10 +758,12 @@ def estate_year_meetings(*, year: int, estates: list[Estate]) -> dict[int, dict[
     return result
 
 
-# --- The committee's figures, from the daily roll-ups (meetings.rollups) -------------------
-# Each is one aggregate query over a roll-up table for a unit (a town, a community or an
-# estate: an object or its id; none = everywhere) and a period of local days (inclusive).
-# The meaning of every count is in meetings.rollups' docstring.
+# --- The committee's figures, from the roll-ups (meetings.rollups) ------------------------
+# Each is one aggregate query for a unit (a town, a community or an estate: an object or its
+# id; none = everywhere) and a period of local days (inclusive). The whole months inside the
+# period come from the month tables, the partial months at its ends from the daily ones, in
+# one UNION ALL: a town's year reads a few rows per place and month, whatever the number of
+# appeals. The meaning of every count is in meetings.rollups' docstring.
 
 
 def _unit(*, town=None, community=None, estate=None) -> Q:
@@ -774,55 +776,222 @@ def _unit(*, town=None, community=None, estate=None) -> Q:
     return Q()
 
 
-def _rollup_rows(figures: str, start: date, end: date, unit: dict):
-    from .rollups import AppealDay, VisitDay
+def _community_unit(*, town=None, community=None, estate=None) -> Q | None:
+    """The unit for a table kept per community (None for an estate: it is not in those)."""
+    if estate is not None:
+        return None
+    if community is not None:
+        return Q(community=community)
+    if town is not None:
+        return Q(community__town=town)
+    return Q()
 
-    model = {"appeals": AppealDay, "visits": VisitDay}[figures]
-    rows = model.objects.filter(_unit(**unit), day__gte=start, day__lte=end).order_by()
-    return rows, {c: Coalesce(Sum(c), 0) for c in rollup_columns(model)}
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A period of local days split into the whole months inside it (first days, from
+    `first` to before `stop`) and the days around them (pairs of first and last day)."""
+
+    days: tuple[tuple[date, date], ...]
+    first: date | None = None
+    stop: date | None = None
+
+    @classmethod
+    def of(cls, start: date, end: date) -> "_Span":
+        first = start if start.day == 1 else _next_month(start)
+        stop = (end + timedelta(days=1)).replace(day=1)
+        if first >= stop:
+            return cls(((start, end),) if start <= end else ())
+        days = []
+        if start < first:
+            days.append((start, first - timedelta(days=1)))
+        if stop <= end:
+            days.append((stop, end))
+        return cls(tuple(days), first, stop)
+
+    def day_filter(self) -> Q | None:
+        if not self.days:
+            return None
+        q = Q(pk__in=[])
+        for first, last in self.days:
+            q |= Q(day__gte=first, day__lte=last)
+        return q
+
+    def month_filter(self) -> Q | None:
+        return None if self.first is None else Q(month__gte=self.first, month__lt=self.stop)
+
+    def whole(self) -> "_Span":
+        """The same days, all read from the daily table."""
+        if self.first is None:
+            return self
+        days = sorted([*self.days, (self.first, self.stop - timedelta(days=1))])
+        merged = []
+        for first, last in days:
+            if merged and merged[-1][1] + timedelta(days=1) == first:
+                merged[-1] = (merged[-1][0], last)
+            else:
+                merged.append((first, last))
+        return _Span(tuple(merged))
+
+
+def _as_date(value):
+    """A month key as a date, whatever the union's type made of it (a timestamp on
+    PostgreSQL, text on SQLite)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def _summed_rows(parts, group: list[str], columns: tuple[str, ...]) -> list[dict]:
+    """One query: the rows of every part (a queryset of values naming `group` and
+    `columns`), summed per `group` and ordered by it. With no group, one row of sums (0
+    when nothing matched)."""
+    names = [connection.ops.quote_name(n) for n in (*group, *columns)]
+    selects, params = [], []
+    for i, part in enumerate(parts):
+        sql, part_params = part.query.sql_with_params()
+        selects.append(f"SELECT {', '.join(names)} FROM ({sql}) part{i}")
+        params += part_params
+    keys = names[: len(group)]
+    sums = ", ".join(f"COALESCE(SUM({n}), 0)" for n in names[len(group) :])
+    grouped = f"GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}" if keys else ""
+    sql = f"SELECT {', '.join([*keys, sums])} FROM ({' UNION ALL '.join(selects)}) parts {grouped}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip([*group, *columns], row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        if "month" in row:
+            row["month"] = _as_date(row["month"])
+        for column in columns:
+            row[column] = int(row[column])
+    return rows
+
+
+def _values(rows: QuerySet, group: dict, side: int, columns: tuple[str, ...]) -> QuerySet:
+    """The rows' values of `group` (name → a field named alike, or a pair of what it is
+    on the daily table and on the month table: a field's name or an expression) and
+    `columns`."""
+    fields, exprs = [], {}
+    for name, what in group.items():
+        what = what if isinstance(what, str) else what[side]
+        if isinstance(what, str):
+            fields.append(what)
+        else:
+            exprs[name] = what
+    return rows.annotate(**exprs).values(*fields, *exprs, *columns)
+
+
+def _read(
+    *,
+    daily,
+    monthly,
+    span: _Span,
+    unit: Q | None,
+    month_unit: Q | None,
+    group: dict[str, tuple],
+    columns: tuple[str, ...],
+) -> list[dict]:
+    """The rows of `group` (name → (expression on the daily table, on the month table), or
+    a field name for both) with `columns` summed, over the span: its whole months from the
+    `monthly` table (when the unit has rows there), the rest from the `daily` one."""
+    if monthly is None or month_unit is None:
+        span = span.whole()
+    parts = []
+    for model, where, scope, side in (
+        (daily, span.day_filter(), unit, 0),
+        (monthly, span.month_filter(), month_unit, 1),
+    ):
+        if where is None:
+            continue
+        rows = model.objects.filter(scope, where).order_by()
+        parts.append(_values(rows, group, side, columns))
+    if not parts:  # an empty period: no rows (or zeros)
+        return [] if group else [dict.fromkeys(columns, 0)]
+    return _summed_rows(parts, list(group), columns)
+
+
+def _appeal_tables(figures: str):
+    from .rollups import AppealDay, AppealMonth, VisitDay, VisitMonth
+
+    return {"appeals": (AppealDay, AppealMonth), "visits": (VisitDay, VisitMonth)}[figures]
+
+
+def _by_place(group: dict, *, figures: str, start: date, end: date, unit: dict) -> list[dict]:
+    """Rows of a group the estates' month tables can give (months, places)."""
+    daily, monthly = _appeal_tables(figures)
+    return _read(
+        daily=daily,
+        monthly=monthly,
+        span=_Span.of(start, end),
+        unit=_unit(**unit),
+        month_unit=_unit(**unit),
+        group=group,
+        columns=rollup_columns(daily),
+    )
+
+
+def _by_kind(group: dict, *, figures: str, start: date, end: date, unit: dict) -> list[dict]:
+    """Rows of a group by category or source: the communities' month table of appeals
+    (visits by category or source are read from the daily table)."""
+    from .rollups import CategoryMonth
+
+    daily, _monthly = _appeal_tables(figures)
+    return _read(
+        daily=daily,
+        monthly=CategoryMonth if figures == "appeals" else None,
+        span=_Span.of(start, end),
+        unit=_unit(**unit),
+        month_unit=_community_unit(**unit),
+        group=group,
+        columns=rollup_columns(daily),
+    )
+
+
+_MONTH = ("month", (TruncMonth("day"), "month"))
 
 
 def appeal_figures(*, start: date, end: date, **unit) -> dict[str, int]:
     """Every AppealDay count summed over the unit and period."""
-    rows, sums = _rollup_rows("appeals", start, end, unit)
-    return rows.aggregate(**sums)
+    return _by_place({}, figures="appeals", start=start, end=end, unit=unit)[0]
 
 
 def visit_figures(*, start: date, end: date, **unit) -> dict[str, int]:
     """Every VisitDay count summed over the unit and period."""
-    rows, sums = _rollup_rows("visits", start, end, unit)
-    return rows.aggregate(**sums)
-
-
-def _figures_by(group: dict, *, figures: str, start: date, end: date, unit: dict) -> list[dict]:
-    rows, sums = _rollup_rows(figures, start, end, unit)
-    names = list(group)
-    return list(rows.annotate(**group).values(*names).annotate(**sums).order_by(*names))
+    return _by_place({}, figures="visits", start=start, end=end, unit=unit)[0]
 
 
 def by_month(*, start: date, end: date, figures: str = "appeals", **unit) -> list[dict]:
     """The counts per local month ("month": its first day), of appeals or of visits."""
-    group = {"month": TruncMonth("day")}
-    return _figures_by(group, figures=figures, start=start, end=end, unit=unit)
+    return _by_place(dict([_MONTH]), figures=figures, start=start, end=end, unit=unit)
 
 
 def by_category(*, start: date, end: date, figures: str = "appeals", **unit) -> list[dict]:
-    group = {"category_key": F("category_id")}
-    return _figures_by(group, figures=figures, start=start, end=end, unit=unit)
+    group = {"category_key": (F("category_id"), F("category_id"))}
+    return _by_kind(group, figures=figures, start=start, end=end, unit=unit)
 
 
 def by_source(*, start: date, end: date, figures: str = "appeals", **unit) -> list[dict]:
-    group = {"source_key": F("source")}
-    return _figures_by(group, figures=figures, start=start, end=end, unit=unit)
+    group = {"source_key": (F("source"), F("source"))}
+    return _by_kind(group, figures=figures, start=start, end=end, unit=unit)
+
+
+def _place(level: str) -> tuple:
+    field = {"community": "estate__community_id", "estate": "estate_id"}[level]
+    return (F(field), F(field))
 
 
 def by_unit(
     *, start: date, end: date, level: str = "community", figures: str = "appeals", **unit
 ) -> list[dict]:
     """The counts per community or per estate (`level`) within the unit ("unit": its id)."""
-    field = {"community": "estate__community_id", "estate": "estate_id"}[level]
-    group = {"unit": F(field)}
-    return _figures_by(group, figures=figures, start=start, end=end, unit=unit)
+    group = {"unit": _place(level)}
+    return _by_place(group, figures=figures, start=start, end=end, unit=unit)
 
 
 def two_periods(
@@ -838,21 +1007,43 @@ def two_periods(
     `level` ("community" or "estate"), per community or estate within the unit ("unit": its
     id). A dashboard sums the rows for its headline figures and the previous period's, and
     reads its trend and its places' table from the same rows."""
-    from .rollups import AppealDay, VisitDay
-
-    model = {"appeals": AppealDay, "visits": VisitDay}[figures]
-    in_current = Q(day__gte=current[0], day__lte=current[1])
-    in_previous = Q(day__gte=previous[0], day__lte=previous[1])
-    rows = model.objects.filter(_unit(**unit)).filter(in_current | in_previous).order_by()
+    daily, monthly = _appeal_tables(figures)
+    now, before = _Span.of(*current), _Span.of(*previous)
+    both = _Span(now.days + before.days)
+    in_current = now.day_filter() or Q(pk__in=[])
+    month_in_current = now.month_filter() or Q(pk__in=[])
     group = {
-        "period": Case(When(in_current, then=Value("current")), default=Value("previous")),
-        "month": TruncMonth("day"),
+        "period": tuple(
+            Case(When(q, then=Value("current")), default=Value("previous"))
+            for q in (in_current, month_in_current)
+        ),
+        "month": _MONTH[1],
     }
     if level is not None:
-        group["unit"] = F({"community": "estate__community_id", "estate": "estate_id"}[level])
-    sums = {c: Coalesce(Sum(c), 0) for c in rollup_columns(model)}
-    names = list(group)
-    return list(rows.annotate(**group).values(*names).annotate(**sums).order_by(*names))
+        group["unit"] = _place(level)
+    parts = []
+    where = _unit(**unit)
+    for model, span_filter, side in (
+        (daily, both.day_filter(), 0),
+        (monthly, _or(now.month_filter(), before.month_filter()), 1),
+    ):
+        if span_filter is None:
+            continue
+        rows = model.objects.filter(where, span_filter).order_by()
+        parts.append(_values(rows, group, side, rollup_columns(daily)))
+    if not parts:
+        return []
+    return _summed_rows(parts, list(group), rollup_columns(daily))
+
+
+def _or(*filters: Q | None) -> Q | None:
+    present = [f for f in filters if f is not None]
+    if not present:
+        return None
+    q = present[0]
+    for f in present[1:]:
+        q |= f
+    return q
 
 
 def by_category_and_source(*, start: date, end: date, **unit) -> list[dict]:
@@ -860,12 +1051,12 @@ def by_category_and_source(*, start: date, end: date, **unit) -> list[dict]:
     ("category_key", "category_name", "category_name_en", "source_key"): a page sums them
     by category and by source."""
     group = {
-        "category_key": F("category_id"),
-        "category_name": F("category__name"),
-        "category_name_en": F("category__name_en"),
-        "source_key": F("source"),
+        "category_key": (F("category_id"), F("category_id")),
+        "category_name": (F("category__name"), F("category__name")),
+        "category_name_en": (F("category__name_en"), F("category__name_en")),
+        "source_key": (F("source"), F("source")),
     }
-    return _figures_by(group, figures="appeals", start=start, end=end, unit=unit)
+    return _by_kind(group, figures="appeals", start=start, end=end, unit=unit)
 
 
 def overdue_count(*, now: datetime, **unit) -> int:
@@ -899,22 +1090,46 @@ def meetings_held(*, start: datetime, end: datetime, town=None, community=None, 
 def funnel(*, start: date, end: date, **unit) -> list[dict]:
     """The meeting funnel: status changes (and hearings without quorum) by the type of
     meeting that decided them ("" without a meeting) and by move, with their counts."""
-    rows = StatusDay.objects.filter(_unit(**unit), day__gte=start, day__lte=end)
+    from .rollups import StatusMonth
+
     keys = ("meeting_type", "move", "from_status", "to_status")
-    return list(rows.values(*keys).annotate(n=Sum("n")).order_by(*keys))
+    return _read(
+        daily=StatusDay,
+        monthly=StatusMonth,
+        span=_Span.of(start, end),
+        unit=_unit(**unit),
+        month_unit=_community_unit(**unit),
+        group={k: k for k in keys},
+        columns=("n",),
+    )
 
 
 def status_medians(*, start: date, end: date, **unit) -> dict[str, dict]:
     """For each status: how many appeals left it in the period and the median of their
-    whole days in it, computed by the database from the StatusDuration histogram (a
-    running sum per status; the mean of the two middle values for an even count)."""
-    histogram = (
-        StatusDuration.objects.filter(_unit(**unit), day__gte=start, day__lte=end)
-        .values("status", "days")
-        .annotate(n=Sum("n"))
-        .order_by()
-    )
-    inner, params = histogram.query.sql_with_params()
+    whole days in it, computed by the database from the StatusDuration histogram (its
+    whole months from StatusDurationMonth's: a sum of histograms, so still exact; a running
+    sum per status; the mean of the two middle values for an even count)."""
+    from .rollups import StatusDurationMonth
+
+    span = _Span.of(start, end)
+    month_unit = _community_unit(**unit)
+    if month_unit is None:
+        span = span.whole()
+    parts = []
+    for model, where, scope in (
+        (StatusDuration, span.day_filter(), _unit(**unit)),
+        (StatusDurationMonth, span.month_filter(), month_unit),
+    ):
+        if where is not None:
+            rows = model.objects.filter(scope, where).order_by()
+            parts.append(rows.values("status", "days", "n"))
+    if not parts:
+        return {}
+    selects, params = [], []
+    for i, part in enumerate(parts):
+        sql, part_params = part.query.sql_with_params()
+        selects.append(f"SELECT status, days, n FROM ({sql}) part{i}")
+        params += part_params
     sql = f"""
         SELECT status, MAX(total),
                MIN(CASE WHEN running >= (total + 1) / 2 THEN days END),
@@ -926,7 +1141,11 @@ def status_medians(*, start: date, end: date, **unit) -> dict[str, dict]:
                        AS running,
                    -- a whole number (PostgreSQL sums bigints as numeric): `/` divides whole
                    CAST(SUM(n) OVER (PARTITION BY status) AS BIGINT) AS total
-            FROM ({inner}) histogram
+            FROM (
+                SELECT status, days, SUM(n) AS n
+                FROM ({" UNION ALL ".join(selects)}) parts
+                GROUP BY status, days
+            ) histogram
         ) cumulative
         GROUP BY status
     """

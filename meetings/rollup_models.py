@@ -1,11 +1,13 @@
-"""The daily roll-up tables behind the committee's figures (meetings.rollups keeps them and
-says what each count means). Imported by meetings.models; nothing writes these but
+"""The roll-up tables behind the committee's figures (meetings.rollups keeps them and says
+what each count means): daily ones, and month ones that sum them at the level the
+dashboard's reads group by, so a long period reads a few rows per place and month whatever
+the number of appeals. Imported by meetings.models; nothing writes these but
 meetings.rollups."""
 
 from django.db import models
 from django.db.models import Q
 
-from branches.models import Estate
+from branches.models import Community, Estate
 
 
 def _count():
@@ -17,6 +19,18 @@ def _count():
 def _estate():
     # The unique key and the (estate, day) index cover every look-up; no index of its own.
     return models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+
+def _community():
+    # The month tables' keys lead with the month; the (community, month) index serves a
+    # community's page.
+    return models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+
+def _category():
+    return models.ForeignKey(
+        "meetings.AppealCategory", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
 
 class AppealDay(models.Model):
@@ -138,3 +152,149 @@ class StatusDuration(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.estate_id} {self.status} {self.days}: {self.n}"
+
+
+# --- The month level: each row the sum of the daily rows of its local month (the first day
+# names it) folded to its key. The estates' own rows serve the per-place figures; the
+# breakdowns (category and source, status changes, durations) are kept per community, the
+# finest place a town's or a community's page groups them by, so a town's year reads
+# 20 communities × 12 months × the breakdown's values. An estate's page reads the daily
+# tables (a few hundred rows a year).
+
+
+class AppealMonth(models.Model):
+    """Per local month and estate: AppealDay's counts of the month."""
+
+    month = models.DateField()
+    estate = _estate()
+    received = _count()
+    acknowledged = _count()
+    acknowledged_in_time = _count()
+    repeat = _count()
+    declined = _count()
+    closed_duplicate = _count()
+    withdrawn = _count()
+    closed_solved = _count()
+    closed_unreachable = _count()
+    closed = _count()
+    reopened = _count()
+    resolved = _count()
+    referred = _count()
+    extended = _count()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "estate"], name="appealmonth_key"),
+        ]
+        indexes = [models.Index(fields=["estate", "month"], name="appealmonth_estate_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.estate_id}"
+
+
+class VisitMonth(models.Model):
+    """Per local month and estate: VisitDay's counts of the month."""
+
+    month = models.DateField()
+    estate = _estate()
+    visits = _count()
+    reached = _count()
+    not_reached = _count()
+    solved = _count()
+    satisfaction_answered = _count()
+    satisfied = _count()
+    basically_satisfied = _count()
+    dissatisfied = _count()
+    on_time = _count()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "estate"], name="visitmonth_key"),
+        ]
+        indexes = [models.Index(fields=["estate", "month"], name="visitmonth_estate_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.estate_id}"
+
+
+class CategoryMonth(models.Model):
+    """Per local month, community, category and source: AppealDay's counts of the month."""
+
+    month = models.DateField()
+    community = _community()
+    category = _category()
+    source = models.CharField(max_length=20)
+    received = _count()
+    acknowledged = _count()
+    acknowledged_in_time = _count()
+    repeat = _count()
+    declined = _count()
+    closed_duplicate = _count()
+    withdrawn = _count()
+    closed_solved = _count()
+    closed_unreachable = _count()
+    closed = _count()
+    reopened = _count()
+    resolved = _count()
+    referred = _count()
+    extended = _count()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "community", "category", "source"], name="categorymonth_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "month"], name="categorymonth_community_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.community_id} {self.category_id} {self.source}"
+
+
+class StatusMonth(models.Model):
+    """Per local month and community: StatusDay's counts of the month."""
+
+    month = models.DateField()
+    community = _community()
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    move = models.CharField(max_length=30)
+    meeting_type = models.CharField(max_length=20, blank=True)
+    n = _count()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "community", "from_status", "to_status", "move", "meeting_type"],
+                name="statusmonth_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "month"], name="statusmonth_community_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.community_id} {self.move} {self.n}"
+
+
+class StatusDurationMonth(models.Model):
+    """Per local month and community: StatusDuration's histogram of the month (summing
+    histograms keeps the medians exact)."""
+
+    month = models.DateField()
+    community = _community()
+    status = models.CharField(max_length=20)
+    days = models.IntegerField()
+    n = _count()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "community", "status", "days"], name="durationmonth_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(days__gte=0), name="durationmonth_days_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "month"], name="durationmonth_community_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.community_id} {self.status} {self.days}: {self.n}"

@@ -40,6 +40,19 @@ The rebuild's SQL (`_recount_*`) is the definition; the live path (`count_event`
 `count_visit`) adds the same counts one event at a time, with one UPSERT per table it
 touches (`INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`), so two moves at once
 add up instead of overwriting each other. The tests check the two agree after every move.
+
+The month level (`MONTHS`): each month table is its daily table summed over the local month
+(named by its first day) and folded to a coarser key: `AppealMonth` and `VisitMonth` per
+estate (the places' figures and the trend), `CategoryMonth` (community, category, source),
+`StatusMonth` (community and the status change) and `StatusDurationMonth` (community,
+status, days: a histogram, so its medians are exact). The community is the estate's; an
+estate with appeals cannot move to another community (a database rule, migration 0018),
+as its past months would stay with the old one. The live path adds each daily row's counts
+to its month rows in the same statement batch of the same transaction; the rebuild folds
+the month tables from the rebuilt daily ones, and the verification folds them from the
+daily recount, so both say "month = the sum of its days = a recount of the facts". The
+reads (meetings.queries) take whole months inside a period from the month tables and its
+partial months from the daily ones, in one query.
 """
 
 from __future__ import annotations
@@ -52,10 +65,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from branches.models import Estate
+
 from .models import (
     Appeal,
     AppealDay,
     AppealEvent,
+    AppealMonth,
+    CategoryMonth,
     ClosureReason,
     DueField,
     EventKind,
@@ -64,7 +81,10 @@ from .models import (
     Status,
     StatusDay,
     StatusDuration,
+    StatusDurationMonth,
+    StatusMonth,
     VisitDay,
+    VisitMonth,
 )
 from .moves import MOVES
 
@@ -126,9 +146,16 @@ def _flows_of(kind: str, move: str) -> list[str]:
     ]
 
 
+def _community_of(appeal: Appeal) -> int:
+    """The appeal's community (the month tables' place): its estate, read once per appeal
+    object (Django keeps it on the appeal) when the caller has not."""
+    return appeal.estate.community_id
+
+
 def count_event(event: AppealEvent, appeal: Appeal) -> None:
     """Add what `event` (just written, in the caller's transaction) counts for."""
     day = local_day(event.created_at)
+    community = _community_of(appeal)
     estate, category, source = appeal.estate_id, appeal.category_id, appeal.source
     appeal_rows: dict[tuple, dict[str, int]] = defaultdict(dict)
     if event.kind == EventKind.SUBMITTED:
@@ -142,12 +169,12 @@ def count_event(event: AppealEvent, appeal: Appeal) -> None:
     for column in _flows_of(event.kind, event.move):
         appeal_rows[(day, estate, category, source)][column] = 1
     if appeal_rows:
-        _upsert(AppealDay, appeal_rows)
+        _add(AppealDay, appeal_rows, community)
 
     if event.kind in STATUS_KINDS:
         meeting_type = event.meeting.type if event.meeting_id else ""
         key = (day, estate, event.from_status, event.to_status, event.move or event.kind)
-        _upsert(StatusDay, {(*key, meeting_type): {"n": 1}})
+        _add(StatusDay, {(*key, meeting_type): {"n": 1}}, community)
     if event.kind == EventKind.MOVED:
         entered = (
             AppealEvent.objects.filter(
@@ -159,7 +186,8 @@ def count_event(event: AppealEvent, appeal: Appeal) -> None:
         )
         if entered is not None:
             days = max(0, (day - local_day(entered)).days)
-            _upsert(StatusDuration, {(day, estate, event.from_status, days): {"n": 1}})
+            key = (day, estate, event.from_status, days)
+            _add(StatusDuration, {key: {"n": 1}}, community)
 
 
 def count_visit(visit: ReturnVisit, appeal: Appeal, *, due: datetime | None) -> None:
@@ -178,7 +206,25 @@ def count_visit(visit: ReturnVisit, appeal: Appeal, *, due: datetime | None) -> 
         "on_time": int(due is not None and visit.created_at <= due),
     }
     key = (local_day(visit.created_at), appeal.estate_id, appeal.category_id, appeal.source)
-    _upsert(VisitDay, {key: counts})
+    _add(VisitDay, {key: counts}, _community_of(appeal))
+
+
+def _add(model, rows: dict[tuple, dict[str, int]], community: int) -> None:
+    """Add daily rows (keyed as `model`'s table) to it and to each month table folded from
+    it: one UPSERT per table."""
+    _upsert(model, rows)
+    daily = TABLES[model].key_columns
+    for month in MONTHS.values():
+        if month.daily is not model:
+            continue
+        folded: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for key, counts in rows.items():
+            named = dict(zip(daily, key, strict=True))
+            place = community if month.place == "community_id" else named["estate_id"]
+            month_key = (named["day"].replace(day=1), place, *(named[k] for k in month.kept))
+            for column, n in counts.items():
+                folded[month_key][column] += n
+        _upsert(month.model, folded)
 
 
 def _q(name: str) -> str:
@@ -187,12 +233,13 @@ def _q(name: str) -> str:
 
 def _upsert(model, rows: dict[tuple, dict[str, int]]) -> None:
     """One statement: add each row's counts to the row of its key, creating it if need be."""
-    table = TABLES[model]
+    table = TABLES.get(model) or MONTHS[model]
     columns = sorted({c for counts in rows.values() for c in counts})
     names = [*table.key_columns, *columns]
     placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
     params = []
-    for key, counts in rows.items():
+    # In key order: two moves that add to the same rows lock them in the same order.
+    for key, counts in sorted(rows.items()):
         day, *rest = key
         params += [connection.ops.adapt_datefield_value(day), *rest]
         params += [counts.get(c, 0) for c in columns]
@@ -393,9 +440,68 @@ TABLES: dict[type, Table] = {
 }
 
 
+@dataclass(frozen=True)
+class Month:
+    """A month table: `daily`'s rows summed per local month and `place` (the estate's id, or
+    its community's), keeping the daily key's columns `kept`."""
+
+    model: type
+    daily: type
+    place: str  # "estate_id" or "community_id"
+    kept: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return ("month", self.place, *self.kept)
+
+    @property
+    def value_columns(self) -> tuple[str, ...]:
+        return TABLES[self.daily].value_columns
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.key_columns, *self.value_columns)
+
+    def fold(self, source: str) -> str:
+        """SQL: the rows of this table, summed from `source` (a relation with the daily
+        table's columns: the table itself, or a recount of it)."""
+        if connection.vendor == "postgresql":
+            month = "CAST(DATE_TRUNC('month', d.day) AS date)"
+        else:
+            month = "date(d.day, 'start of month')"
+        join, place = "", "d.estate_id"
+        if self.place == "community_id":
+            join = f"JOIN {_q(Estate._meta.db_table)} e ON e.id = d.estate_id"
+            place = "e.community_id"
+        groups = [month, place, *(f"d.{_q(c)}" for c in self.kept)]
+        named = ", ".join(f"{g} AS {_q(c)}" for g, c in zip(groups, self.key_columns, strict=True))
+        sums = ", ".join(f"SUM(d.{_q(c)}) AS {_q(c)}" for c in self.value_columns)
+        return f"SELECT {named}, {sums} FROM {source} d {join} GROUP BY {', '.join(groups)}"
+
+
+MONTHS: dict[type, Month] = {
+    AppealMonth: Month(AppealMonth, AppealDay, "estate_id", ()),
+    VisitMonth: Month(VisitMonth, VisitDay, "estate_id", ()),
+    CategoryMonth: Month(CategoryMonth, AppealDay, "community_id", ("category_id", "source")),
+    StatusMonth: Month(
+        StatusMonth,
+        StatusDay,
+        "community_id",
+        ("from_status", "to_status", "move", "meeting_type"),
+    ),
+    StatusDurationMonth: Month(
+        StatusDurationMonth, StatusDuration, "community_id", ("status", "days")
+    ),
+}
+
+
 def rollup_columns(model) -> tuple[str, ...]:
-    """The count columns of a roll-up table (its reads sum these)."""
-    return TABLES[model].value_columns
+    """The count columns of a roll-up table, daily or monthly (its reads sum these)."""
+    return (TABLES.get(model) or MONTHS[model]).value_columns
 
 
 # --- Rebuild and verify ----------------------------------------------------------------
@@ -404,20 +510,12 @@ def rollup_columns(model) -> tuple[str, ...]:
 def rollups_rebuild() -> dict[str, int]:
     """Recompute every roll-up from appeals, events and return visits, in one transaction:
     empty the tables (on PostgreSQL TRUNCATE, whose lock makes a move made meanwhile wait
-    for the rebuild and then add to it), then one INSERT … SELECT per table. Returns the
-    rows written per table."""
+    for the rebuild and then add to it), then one INSERT … SELECT per daily table and one
+    per month table (folded from the daily one just written). Returns the rows written per
+    table."""
     written = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        names = ", ".join(_q(t.name) for t in TABLES.values())
-        if connection.vendor == "postgresql":
-            # TRUNCATE refuses while deferred foreign-key checks are pending (a caller's
-            # transaction that wrote rows first, as seed_bulk's may): run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {names}")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        else:
-            for table in TABLES.values():
-                cursor.execute(f"DELETE FROM {_q(table.name)}")
+        _empty(cursor, [*TABLES.values(), *MONTHS.values()])
         for table in TABLES.values():
             sql, params = table.recount()
             cursor.execute(
@@ -425,6 +523,39 @@ def rollups_rebuild() -> dict[str, int]:
                 params,
             )
             written[table.name] = cursor.rowcount
+        written.update(_fold_months(cursor))
+    return written
+
+
+def rollups_fold_months() -> dict[str, int]:
+    """Refill the month tables from the daily ones as they stand (for data whose daily
+    rows were written straight, as the dashboard's benchmark does). Rows per table."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _empty(cursor, list(MONTHS.values()))
+        return _fold_months(cursor)
+
+
+def _empty(cursor, tables) -> None:
+    if connection.vendor == "postgresql":
+        # TRUNCATE refuses while deferred foreign-key checks are pending (a caller's
+        # transaction that wrote rows first, as seed_bulk's may): run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {', '.join(_q(t.name) for t in tables)}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {_q(table.name)}")
+
+
+def _fold_months(cursor) -> dict[str, int]:
+    written = {}
+    for month in MONTHS.values():
+        source = _q(TABLES[month.daily].name)
+        cursor.execute(
+            f"INSERT INTO {_q(month.name)} ({', '.join(map(_q, month.columns))}) "
+            + month.fold(source)
+        )
+        written[month.name] = cursor.rowcount
     return written
 
 
@@ -442,41 +573,54 @@ class Difference:
 
 
 def rollups_verify() -> list[Difference]:
-    """Recount every table into a temporary table and compare it with the stored one: the
-    differences, each a (table, key, column, stored, recount); none when they agree. Only
-    the rows that differ come back from the database (EXCEPT both ways)."""
+    """Recount every daily table into a temporary table and compare it with the stored
+    one, and fold each month table from that recount and compare it with the stored one:
+    the differences, each a (table, key, column, stored, recount); none when they agree.
+    Only the rows that differ come back from the database (EXCEPT both ways)."""
     differences = []
     # One snapshot for the recount and the tables (unless the caller's transaction decides).
     one_snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    recounts = {model: f"rollup_recount_{table.name}" for model, table in TABLES.items()}
     with transaction.atomic(), connection.cursor() as cursor:
         if one_snapshot:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        for table in TABLES.values():
+        for model, table in TABLES.items():
             sql, params = table.recount()
-            cursor.execute("DROP TABLE IF EXISTS rollup_recount")
-            cursor.execute(f"CREATE TEMPORARY TABLE rollup_recount AS {sql}", params)
+            cursor.execute(f"DROP TABLE IF EXISTS {recounts[model]}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {recounts[model]} AS {sql}", params)
             cols = ", ".join(map(_q, table.columns))
-            stored_sql = f"SELECT {cols} FROM {_q(table.name)}"
-            recount_sql = f"SELECT {cols} FROM rollup_recount"
-            sides = {}
-            for side, first, second in (
-                ("stored", stored_sql, recount_sql),
-                ("recount", recount_sql, stored_sql),
-            ):
-                cursor.execute(f"{first} EXCEPT {second}")
-                sides[side] = {
-                    tuple(str(v) for v in row[: len(table.key_columns)]): row
-                    for row in cursor.fetchall()
-                }
-            cursor.execute("DROP TABLE rollup_recount")
-            width = len(table.key_columns)
-            for key in sorted(set(sides["stored"]) | set(sides["recount"])):
-                named = dict(zip(table.key_columns, key, strict=True))
-                stored = sides["stored"].get(key)
-                recount = sides["recount"].get(key)
-                for i, column in enumerate(table.value_columns, start=width):
-                    s = int(stored[i]) if stored else 0
-                    r = int(recount[i]) if recount else 0
-                    if s != r:
-                        differences.append(Difference(table.name, named, column, s, r))
+            differences += _compare(cursor, table, f"SELECT {cols} FROM {recounts[model]}")
+        for month in MONTHS.values():
+            differences += _compare(cursor, month, month.fold(recounts[month.daily]))
+        for name in recounts.values():
+            cursor.execute(f"DROP TABLE {name}")
+    return differences
+
+
+def _compare(cursor, table, recount: str) -> list[Difference]:
+    """The differences between `table` and the rows of the `recount` query (its columns in
+    the table's order)."""
+    cols = ", ".join(map(_q, table.columns))
+    stored_sql = f"SELECT {cols} FROM {_q(table.name)}"
+    recount_sql = f"SELECT {cols} FROM ({recount}) recount"
+    sides = {}
+    for side, first, second in (
+        ("stored", stored_sql, recount_sql),
+        ("recount", recount_sql, stored_sql),
+    ):
+        cursor.execute(f"{first} EXCEPT {second}")
+        sides[side] = {
+            tuple(str(v) for v in row[: len(table.key_columns)]): row for row in cursor.fetchall()
+        }
+    width = len(table.key_columns)
+    differences = []
+    for key in sorted(set(sides["stored"]) | set(sides["recount"])):
+        named = dict(zip(table.key_columns, key, strict=True))
+        stored = sides["stored"].get(key)
+        recount = sides["recount"].get(key)
+        for i, column in enumerate(table.value_columns, start=width):
+            s = int(stored[i]) if stored else 0
+            r = int(recount[i]) if recount else 0
+            if s != r:
+                differences.append(Difference(table.name, named, column, s, r))
     return differences

@@ -12,14 +12,19 @@ from django.utils import timezone
 
 from meetings.models import (
     AppealDay,
+    AppealMonth,
+    CategoryMonth,
     Department,
     Meeting,
     MeetingType,
     Status,
     StatusDay,
     StatusDuration,
+    StatusMonth,
     VisitDay,
+    VisitMonth,
 )
+from meetings.models import StatusDurationMonth as DurationMonth
 from meetings.rollups import rollup_columns, rollups_verify
 from meetings.services import (
     MOVES,
@@ -35,16 +40,33 @@ from meetings.tests.test_appeal_moves import perform
 PM, COORD, HEARING = MeetingType.PARTY_MASSES, MeetingType.COORDINATION, MeetingType.HEARING
 
 
-def seen() -> Counter:
-    """Everything the roll-ups hold, as the dashboard could add it up."""
+def seen(level: str = "days") -> Counter:
+    """Everything the roll-ups of a level ("days" or "months") hold, as the dashboard could
+    add it up (the month level twice: per estate and per category and source)."""
     counts = Counter()
-    for model, name in ((AppealDay, "appeals"), (VisitDay, "visits")):
-        for row in model.objects.values(*rollup_columns(model)):
-            counts.update({(name, column): n for column, n in row.items() if n})
-    for row in StatusDay.objects.all():
+    if level == "days":
+        appeals, visits, status, durations = AppealDay, VisitDay, StatusDay, StatusDuration
+    else:
+        appeals, visits, status, durations = AppealMonth, VisitMonth, StatusMonth, DurationMonth
+        for row in CategoryMonth.objects.values(*rollup_columns(CategoryMonth)):
+            counts.update({("by kind", column): n for column, n in row.items() if n})
+        assert counts == Counter(
+            {("by kind", c): n for (_, c), n in seen_appeals(appeals).items()}
+        ), "the appeals by category and source add up to the appeals by estate"
+        counts = Counter()
+    counts.update(seen_appeals(appeals, "appeals"))
+    counts.update(seen_appeals(visits, "visits"))
+    for row in status.objects.all():
         counts[("funnel", row.from_status, row.to_status, row.move, row.meeting_type)] += row.n
-    for row in StatusDuration.objects.all():
+    for row in durations.objects.all():
         counts[("left", row.status, row.days)] += row.n
+    return counts
+
+
+def seen_appeals(model, name="appeals") -> Counter:
+    counts = Counter()
+    for row in model.objects.values(*rollup_columns(model)):
+        counts.update({(name, column): n for column, n in row.items() if n})
     return counts
 
 
@@ -164,9 +186,11 @@ def test_a_move_adds_what_it_did_and_the_rollups_equal_a_recount(
     status, expected = EXPECTED[name]
     original = new_appeal(title="更早的同一问题")
     appeal = appeal_in(status)
-    before = seen()
+    before, months_before = seen(), seen("months")
     perform(name, appeal, world=world, meeting=meeting, department=department, original=original)
     assert changed(before, seen()) == expected
+    # the month level changed by the same (whatever months the move's counts fall in)
+    assert changed(months_before, seen("months")) == expected
     assert rollups_verify() == []
 
 

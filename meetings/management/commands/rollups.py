@@ -7,10 +7,10 @@ from meetings.rollups import rollups_rebuild, rollups_verify
 
 class Command(BaseCommand):
     help = (
-        "The daily roll-ups behind the committee's figures (meetings/rollups.py). --rebuild "
-        "recomputes them from appeals, events and return visits in one transaction; --verify "
-        "recounts them and prints each difference (table, key, column, stored, recount), "
-        "exiting non-zero on any."
+        "The daily and month roll-ups behind the committee's figures (meetings/rollups.py). "
+        "--rebuild recomputes them from appeals, events and return visits in one transaction "
+        "(the month tables folded from the daily ones); --verify recounts them and prints each "
+        "difference (table, key, column, stored, recount), exiting non-zero on any."
     )
 
     def add_arguments(self, parser):

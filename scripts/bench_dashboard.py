@@ -9,7 +9,7 @@ town of 20 communities and 200 estates over five years with the roll-up rows of 
 appeals (at a million, about three (category, source) rows a day per estate; visits,
 status changes and durations in proportion). Run it in one database per size (10000 and
 1000000), as a deployment holds one town. Its appeals table stays empty, so "overdue now"
-(an indexed count on the appeals) costs nothing here; `make bench` with seed_bulk measures
+(an indexed count on the appeals) costs nothing here; `make bench` (bench/) with seed_bulk measures
 that one. Prints, for each page, the median of 5 runs after a warm-up: the server time, the
 time PostgreSQL spent in the page's queries, and their number. Figures, not a test."""
 

@@ -24,7 +24,7 @@ import os
 import platform
 import subprocess
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.table import render, size_label
@@ -101,7 +101,7 @@ def report(runs: dict[int, dict]) -> str:
     for size, data in sorted(runs.items()):
         about = data["about"]
         lines.append(
-            f"{size_label(size)}: {about['appeals']:,} appeals ({about['database']}), "
+            f"{size_label(size)}: {about['appeals']:,} appeals, {about['database']}; "
             f"measured {about['date']}; the community with the most appeals "
             f"{about['community']} ({about['community_appeals']:,}); dashboard year "
             f"{about['year']}; load average {about['load_before']} before, "
@@ -141,7 +141,7 @@ def main():
     text = report(runs)
     print()
     print(text)
-    stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M")
     results = ROOT / "bench" / f"results-{stamp}.md"
     results.write_text(f"# make bench, {stamp}\n\n{text}\n")
     print(f"\nWritten to {results.relative_to(ROOT)}")

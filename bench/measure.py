@@ -16,7 +16,7 @@ import os
 import platform
 import sys
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -270,7 +270,8 @@ def main():
     for step, run in steps.items():
         if not only or step in only:
             run()
-    about.update(load_before=started_load, load_after=load(), date=date.today().isoformat())
+    measured = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
+    about.update(load_before=started_load, load_after=load(), date=measured)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(
         json.dumps({"about": about, "results": [asdict(r) for r in bench.results]}, indent=1)

@@ -15,8 +15,11 @@ Environment: BENCH_SIZES (default 10000,1000000); BENCH_DB_10K and BENCH_DB_1M n
 databases of those sizes (defaults governance_bench_10k, governance_bench_1m), BENCH_DB_<N>
 any other size (default governance_bench_<N>); BENCH_PG the server (default
 postgres://postgres@127.0.0.1:5432); BENCH_RUNS (5), BENCH_EXPORT_RUNS (3),
-BENCH_SWEEP_RUNS (3) the timed runs whose median is shown; BENCH_ONLY (e.g.
-dashboard,list) limits the measures. Figures, not a test: run it on a quiet machine."""
+BENCH_SWEEP_RUNS (3) the timed runs whose median is shown. BENCH_ONLY re-measures some
+parts (dashboard, list, export, sweeps, and town-export, the whole town's export, which
+only runs when asked) and keeps the other lines of the last run: after a change to the
+dashboard, `BENCH_ONLY=dashboard make bench`. Figures, not a test: run it on a quiet
+machine (its load average is printed with the figures)."""
 
 import argparse
 import json
@@ -107,6 +110,7 @@ def report(runs: dict[int, dict]) -> str:
             f"{about['year']}; load average {about['load_before']} before, "
             f"{about['load_after']} after."
         )
+        lines += [f"{size_label(size)}, later: {part}." for part in about.get("partial", [])]
     lines += [
         "",
         "Server: median ms in-process (Django test client, DEBUG off). Floor: PostgreSQL's own "

@@ -115,8 +115,8 @@ def report(runs: dict[int, dict]) -> str:
         "",
         "Server: median ms in-process (Django test client, DEBUG off). Floor: PostgreSQL's own "
         "time for the statements the request ran (EXPLAIN (ANALYZE, TIMING OFF) of each, "
-        "planning and execution; for the export, COPY of the same SELECT to STDOUT). SQL in request: the "
-        "same statements as Django timed them (round trips and fetching). Peak MB: "
+        "planning and execution; for the export, COPY of the same SELECT to STDOUT). SQL in "
+        "request: the same statements as Django timed them (round trips and fetching). Peak MB: "
         "tracemalloc's peak during one request.",
         "",
         render(runs),

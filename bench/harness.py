@@ -99,8 +99,8 @@ def floor(statements: list[str], *, runs: int = 3) -> Floor:
     PostgreSQL: EXPLAIN (ANALYZE, TIMING OFF) each, planning and execution time as the
     server reports them (no network, no fetching by the client; no clock read per row,
     which would slow a plan of many rows more than the page). Elsewhere (SQLite): plain
-    execution with every row fetched, timed here. A statement that fails on re-run (its data moved since)
-    is left out of the sum and not counted as replayed."""
+    execution with every row fetched, timed here. A statement that fails on re-run (its
+    data moved since) is left out of the sum and not counted as replayed."""
     statements = [sql for sql in statements if REPLAYED.match(sql)]
     postgres = connection.vendor == "postgresql"
     totals, replayed, scans = [], 0, {}

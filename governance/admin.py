@@ -218,8 +218,15 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
     def _report(self, request, evaluation, delivery):
         messages.success(
             request,
-            _("%(evaluation)s approved (version %(version)s) and sent to %(n)s recipients.")
-            % {"evaluation": evaluation, "version": evaluation.version, "n": len(delivery.sent)},
+            _(
+                "%(evaluation)s approved (version %(version)s): its document is being sent to "
+                "%(names)s. The deliveries below show when it has gone."
+            )
+            % {
+                "evaluation": evaluation,
+                "version": evaluation.version,
+                "names": "、".join(delivery.queued) or "—",
+            },
         )
         if delivery.missing:
             messages.warning(
@@ -309,7 +316,9 @@ class DepartmentEvaluationAdmin(ScopedModelAdmin):
                 continue
             approved += 1
             missing.update(delivery.missing)
-        messages.success(request, _("%(n)s approved and delivered.") % {"n": approved})
+        messages.success(
+            request, _("%(n)s approved: their documents are being sent.") % {"n": approved}
+        )
         if missing:
             messages.warning(
                 request,

@@ -7,6 +7,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Year end and reports")
 
     def ready(self):
-        from . import addresses
+        # tasks lets the web process find the tasks it queues by name (an approval's delivery)
+        from . import addresses, tasks  # noqa: F401
 
         addresses.connect()

@@ -43,6 +43,12 @@ app.conf.beat_schedule = {
         "task": "governance.tasks.sweep_measure_reminders",
         "schedule": 5 * 60,
     },
+    # Every five minutes: an approved evaluation whose queued delivery (its PDF and messages)
+    # was lost while the broker was down is delivered now.
+    "evaluation-deliveries": {
+        "task": "governance.tasks.evaluations_deliver_pending",
+        "schedule": 5 * 60,
+    },
     # Every night at 02:30: erase the contact details of appeals closed more than
     # APPEAL_CONTACT_RETENTION_MONTHS ago (as the form's consent text promises).
     "appeals-retention": {

@@ -57,3 +57,15 @@ def year_end_chunk(year: int, attempt: int, step: str, index: int, chunk: list) 
 def evaluations_deliver_missed(department_id: int | None = None) -> int:
     """An address was saved: send approved evaluations to the recipients they missed."""
     return yearend.evaluations_deliver_missed(department_id=department_id)
+
+
+@shared_task(acks_late=True)
+def evaluation_deliver_approved(evaluation_id: int, version: int) -> int:
+    """An approval was committed: draw its PDF and record its messages, once."""
+    return yearend.evaluation_deliver_approved(evaluation_id=evaluation_id, version=version)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def evaluations_deliver_pending() -> int:
+    """Every five minutes: an approval whose queued delivery was lost is delivered now."""
+    return yearend.evaluations_deliver_pending()

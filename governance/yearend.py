@@ -24,18 +24,21 @@ or above, else unqualified.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope import CHANGE, may
-from meetings.messaging import attachment_store, enqueue_deliveries, message_named_recipient
+from meetings.messaging import attachment_store, deliver_after_commit, message_named_recipient
 from meetings.models import Department, Notification
 from meetings.queries import referral_outcomes, review_means
 
@@ -47,6 +50,8 @@ from .models import (
     Grade,
     YearEndRecipient,
 )
+
+logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -418,10 +423,12 @@ class EvaluationRefused(Exception):
 
 @dataclass(frozen=True)
 class Delivery:
-    """What an approval sent: the recipients recorded now, and those with no address."""
+    """What a delivery recorded (`sent`) or an approval queued (`queued`): recipients' names;
+    `missing`, those with no address."""
 
     sent: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    queued: tuple[str, ...] = ()
 
 
 def may_decide(user) -> bool:
@@ -446,13 +453,8 @@ def dedupe_prefix(evaluation: DepartmentEvaluation) -> str:
     return f"evaluation:{evaluation.pk}:"
 
 
-def evaluation_deliver(*, evaluation: DepartmentEvaluation, by=None) -> Delivery:
-    """Record the approved version's e-mail, with its PDF, to each recipient that has an
-    address and has not got it yet: once per (evaluation, version, recipient), whatever
-    runs twice. The PDF is drawn only when some message is new. Sent after commit."""
-    if evaluation.status != EvaluationStatus.APPROVED:
-        return Delivery()
-    prefix = f"{dedupe_prefix(evaluation)}v{evaluation.version}:"
+def _undelivered(evaluation: DepartmentEvaluation, prefix: str):
+    """(recipients with an address still to get this version, names with no address)."""
     done = set(
         Notification.objects.filter(dedupe_key__startswith=prefix).values_list(
             "dedupe_key", flat=True
@@ -460,7 +462,19 @@ def evaluation_deliver(*, evaluation: DepartmentEvaluation, by=None) -> Delivery
     )
     recipients = evaluation_recipients(evaluation)
     missing = tuple(name for _key, name, emails in recipients if not emails)
-    todo = [r for r in recipients if r[2] and prefix + r[0] not in done]
+    return [r for r in recipients if r[2] and prefix + r[0] not in done], missing
+
+
+def evaluation_deliver(*, evaluation: DepartmentEvaluation, by=None) -> Delivery:
+    """Record the approved version's e-mail, with its PDF, to each recipient that has an
+    address and has not got it yet: once per (evaluation, version, recipient), whatever
+    runs twice or at once. The PDF is drawn only when some message is new, outside the
+    transaction; the messages are recorded under the evaluation's row lock, for the version
+    still approved. Sent after commit."""
+    if evaluation.status != EvaluationStatus.APPROVED:
+        return Delivery()
+    prefix = f"{dedupe_prefix(evaluation)}v{evaluation.version}:"
+    todo, missing = _undelivered(evaluation, prefix)
     if not todo:
         return Delivery(missing=missing)
     revision = evaluation.version > 1
@@ -474,6 +488,16 @@ def evaluation_deliver(*, evaluation: DepartmentEvaluation, by=None) -> Delivery
     }
     sent, ids = [], []
     with transaction.atomic():
+        still = (
+            DepartmentEvaluation.objects.select_for_update()
+            .filter(pk=evaluation.pk, status=EvaluationStatus.APPROVED, version=evaluation.version)
+            .exists()
+        )
+        if not still:  # reopened while the PDF was drawn: its next approval sends the next one
+            return Delivery()
+        todo, missing = _undelivered(evaluation, prefix)  # another delivery may have won
+        if not todo:
+            return Delivery(missing=missing)
         for key, recipient, emails in todo:
             message = message_named_recipient(
                 Notification.Kind.EVALUATION,
@@ -499,8 +523,54 @@ def evaluation_deliver(*, evaluation: DepartmentEvaluation, by=None) -> Delivery
             by=by,
             note=note,
         )
-        enqueue_deliveries(ids)
+        deliver_after_commit(ids)  # from here: it runs on a worker, beside the PDF it drew
     return Delivery(sent=tuple(sent), missing=missing)
+
+
+# Approval queues the delivery (drawing the PDF is most of its cost: the workers draw the
+# year's hundreds side by side); the sweep below picks up what a broker outage dropped.
+DELIVER_TASK = "governance.tasks.evaluation_deliver_approved"
+DELIVERY_GRACE = timedelta(minutes=5)
+
+
+def _queue_delivery(evaluation_id: int, version: int) -> None:
+    try:
+        current_app.tasks[DELIVER_TASK].apply_async((evaluation_id, version), retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: evaluations_deliver_pending sends it
+        logger.warning(
+            "could not queue the delivery of evaluation %s; the sweep will send it",
+            evaluation_id,
+            exc_info=True,
+        )
+
+
+def evaluation_deliver_approved(*, evaluation_id: int, version: int) -> int:
+    """The queued delivery of an approval: that version, if it is still the approved one.
+    Returns how many messages were recorded."""
+    evaluation = (
+        DepartmentEvaluation.objects.select_related("department", "approved_by")
+        .filter(pk=evaluation_id, version=version, status=EvaluationStatus.APPROVED)
+        .first()
+    )
+    if evaluation is None:  # reopened (or deleted) since
+        return 0
+    return len(evaluation_deliver(evaluation=evaluation, by=evaluation.approved_by).sent)
+
+
+def evaluations_deliver_pending(*, now=None) -> int:
+    """The sweep: approved evaluations whose version has no delivery recorded some minutes
+    after approval (the queued task was lost), delivered now. Returns messages recorded."""
+    now = now or timezone.now()
+    delivered = EvaluationEvent.objects.filter(
+        evaluation=OuterRef("pk"), kind=EvaluationEvent.Kind.DELIVERED, version=OuterRef("version")
+    )
+    pending = DepartmentEvaluation.objects.filter(
+        status=EvaluationStatus.APPROVED, approved_at__lt=now - DELIVERY_GRACE
+    ).exclude(Exists(delivered))
+    sent = 0
+    for evaluation in pending.select_related("department", "approved_by").iterator():
+        sent += len(evaluation_deliver(evaluation=evaluation, by=evaluation.approved_by).sent)
+    return sent
 
 
 def evaluations_deliver_missed(*, department_id: int | None = None) -> int:
@@ -521,8 +591,8 @@ def evaluation_approve(
 ) -> Delivery:
     """The town committee approves a draft: it is frozen, recorded as approved by `by`, and
     its document delivered once to the department, the county performance office and the
-    town committee. Of two approvals at once, one wins (a conditional UPDATE); the other is
-    refused."""
+    town committee, queued to be drawn and sent after commit (`queued` names who will get
+    it). Of two approvals at once, one wins (a conditional UPDATE); the other is refused."""
     if not may_decide(by):
         raise EvaluationRefused(_("Only the town committee approves evaluations."))
     now = timezone.now()
@@ -543,7 +613,13 @@ def evaluation_approve(
             by=by,
             at=now,
         )
-        return evaluation_deliver(evaluation=evaluation, by=by)
+        recipients = evaluation_recipients(evaluation)
+        version = evaluation.version
+        transaction.on_commit(lambda: _queue_delivery(evaluation.pk, version), robust=True)
+    return Delivery(
+        queued=tuple(name for _key, name, emails in recipients if emails),
+        missing=tuple(name for _key, name, emails in recipients if not emails),
+    )
 
 
 def evaluation_reopen(

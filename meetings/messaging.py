@@ -8,6 +8,7 @@ and `message_named_recipient`. Every message has a dedupe key, so whatever runs 
 message exists (and goes out) once.
 """
 
+import contextlib
 import logging
 import mimetypes
 import re
@@ -313,6 +314,23 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
                 raise
             time_module.sleep(0.5 * (attempt + 1))
     return True
+
+
+def deliver_after_commit(ids: list[int]) -> None:
+    """Send these messages from this process once the surrounding transaction commits: for a
+    worker task that has just recorded them (the year end's hundreds of documents), a task
+    per message would cost more than the sending. As that task does, a failure is recorded
+    with its retry time and the sweep retries it; a process that dies first leaves them to
+    the sweep too."""
+    ids = [pk for pk in ids if pk]
+
+    def send():
+        for pk in ids:
+            with contextlib.suppress(DeliveryFailed):
+                notification_deliver(notification_id=pk)
+
+    if ids:
+        transaction.on_commit(send, robust=True)
 
 
 def sweep_undelivered(now: datetime | None = None, limit: int = 500) -> int:

@@ -215,7 +215,7 @@ def test_the_command_leaves_not_evaluated_drafts_and_says_how_many(world, commit
     out = io.StringIO()
     with commit():
         call_command("year_end", year="2025", approve_as=world.town_user.username, stdout=out)
-    assert "Approved and delivered: 1" in out.getvalue()
+    assert "Approved: 1 " in out.getvalue()
     assert "not evaluated (no reviews and no referrals): 1" in out.getvalue()
     left = DepartmentEvaluation.objects.get(department__name="县档案局")
     assert left.status == EvaluationStatus.DRAFT

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.measures import sweep_measure_reminders
+from governance.yearend import evaluations_deliver_pending
 from meetings import kept_photos, messaging, reminders, retention
 from meetings.queries import messages_by_kind
 from zeroindex import reminders as task_reminders
@@ -10,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Run every periodic sweep once: return-visit reminders, the overdue digest, "
         "survey task and rectification measure reminders, "
-        "undelivered messages, the retention job and expired kept photos. For installs "
+        "approved evaluations not yet delivered, undelivered messages, the retention job "
+        "and expired kept photos. For installs "
         "without Redis and beat (run it from cron every five minutes), and for the demo. "
         "Exits non-zero, naming them, when messages could not be handed over to Celery."
     )
@@ -34,7 +36,8 @@ class Command(BaseCommand):
             lost = not_handed_over()
         self.stdout.write(
             "Reminder steps sent: {reminders}; digests: {digests}; survey task reminders: "
-            "{task_reminders}; measure reminders: {measure_reminders}; messages handed on: "
+            "{task_reminders}; measure reminders: {measure_reminders}; evaluation messages: "
+            "{evaluations}; messages handed on: "
             "{undelivered}; appeals anonymised: {anonymised}; kept photos deleted: "
             "{kept_photos}.".format(**counts)
         )
@@ -56,6 +59,7 @@ class Command(BaseCommand):
             "digests": reminders.sweep_digests(),
             "task_reminders": task_reminders.sweep_task_reminders(),
             "measure_reminders": sweep_measure_reminders(),
+            "evaluations": evaluations_deliver_pending(),
             "undelivered": messaging.sweep_undelivered(),
             "anonymised": retention.appeals_anonymise_closed().appeals_anonymised,
             "kept_photos": kept_photos.kept_photos_delete_stale(),

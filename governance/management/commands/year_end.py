@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 continue
             approved += 1
             missing.update(delivery.missing)
-        self.stdout.write(f"Approved and delivered: {approved}")
+        self.stdout.write(f"Approved: {approved} (each document queued for delivery, once)")
         if not_evaluated:
             self.stdout.write(
                 f"Left as drafts, not evaluated (no reviews and no referrals): {not_evaluated}"

@@ -231,6 +231,7 @@ class Bench:
             ),
             "sweep: survey-task-reminders": zeroindex_tasks.sweep_task_reminders,
             "sweep: measure-reminders": governance_tasks.sweep_measure_reminders,
+            "sweep: evaluation-deliveries": governance_tasks.evaluations_deliver_pending,
             "sweep: appeals-retention": meetings_tasks.anonymise_closed_appeals,
             "sweep: kept-photos-expire": meetings_tasks.delete_stale_kept_photos,
             "sweep: sessions-clear-expired": governance_tasks.sessions_clear_expired,

@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default: DEBUG on, SQLite, eager tasks (unless the environment says otherwise).
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint format messages bench bench-public production-check guards fuzz load
+.PHONY: install run test lint format messages bench bench-scripts bench-public production-check guards fuzz load
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,14 +42,22 @@ messages: $(INSTALLED)
 	$(PY) locale/apply_translations.py
 	DEBUG=true $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
-# Figures for the appeals list at scale (needs PostgreSQL: BENCH_DATABASE_URL; N appeals),
-# then the Five Zeros reads for a town of 200 estates and 50,000 incidents, then the bulk
-# town of seed_bulk (BULK_N appeals, 500 departments; seeded once, reused after) and the
-# year end over it (scripts/bench_year_end.py).
+# Issue 11's table (bench/, not in CI): the bulk town of seed_bulk at 10,000 and 1,000,000
+# appeals on PostgreSQL, each in its own database (BENCH_DB_10K, BENCH_DB_1M; seeded once,
+# reused after), the dashboard, the staff list, an appeal, the export and the sweeps beside
+# PostgreSQL's own time for the same SQL; printed and written to bench/results-<date>.md.
+# BENCH_SIZES=10000,100000 for a quicker run; bench/__main__.py lists the other settings.
+bench: $(INSTALLED)
+	$(PY) -m bench $(BENCH_ARGS)
+
+# The earlier scripts: the appeals list at scale (needs PostgreSQL: BENCH_DATABASE_URL; N
+# appeals added to the demo), then the Five Zeros reads for a town of 200 estates and 50,000
+# incidents, then the bulk town of seed_bulk (BULK_N appeals, 500 departments; seeded once,
+# reused after) and the year end over it (scripts/bench_year_end.py).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/governance_bench
 N ?= 1000000
 BULK_N ?= 1000000
-bench: $(INSTALLED)
+bench-scripts: $(INSTALLED)
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_demo
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_appeals_list.py $(N)

@@ -4,7 +4,7 @@ the 200 branches of `manage.py seed_bulk`'s 规模测试镇 (1,000,000 appeals).
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/governance_bench \\
         .venv/bin/python scripts/bench_year_end.py [DEPARTMENTS]
 
-Needs a database that seed_bulk has run on (`make bench` seeds it). For the last full year:
+Needs a database that seed_bulk has run on (`make bench-scripts` seeds it). For the last full year:
 
 1. makes sure DEPARTMENTS (default 500) bulk departments exist; missing ones are created
    and that year's referrals of the bulk town spread over all of them (each appeal's
@@ -302,7 +302,7 @@ def main():
     if not Estate.objects.filter(community__town__name=BULK_TOWN).exists():
         sys.exit(
             f"No {BULK_TOWN} here: run `manage.py seed_bulk --appeals 1000000 "
-            f"--departments {DEPARTMENTS}` first (make bench does)."
+            f"--departments {DEPARTMENTS}` first (make bench-scripts does)."
         )
     t = time.perf_counter()
     ensure_departments()

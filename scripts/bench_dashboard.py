@@ -12,8 +12,8 @@ changes and durations in proportion), and the month roll-ups summed from those
 database per size (10000 and 1000000), as a deployment holds one town. Its appeals table
 stays empty, so "overdue now" (an indexed count on the appeals) costs nothing here; `make
 bench` (bench/) with seed_bulk measures that one. Prints, for each page, the median of 5
-runs after a warm-up: the server time, the time PostgreSQL spent in the page's queries, and their number.
-Figures, not a test."""
+runs after a warm-up: the server time, the time PostgreSQL spent in the page's queries, and
+their number. Figures, not a test."""
 
 import os
 import statistics

@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import Cast, StrIndex, TruncMonth, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -1194,8 +1194,14 @@ def appeals_matching(queryset: QuerySet[Appeal], *, term: str) -> QuerySet[Appea
         raise SearchTooShort(term)
     if len(term) == 2 and connections[queryset.db].vendor == "postgresql":
         # Trigrams cannot answer two characters; the pairs index can, exactly. No LIKE
-        # beside it: the planner would AND in a trigram scan of the whole index.
-        return queryset.alias(title_pairs=_TitlePairs("title")).filter(
-            title_pairs__contains=[term.upper()]
-        )
+        # beside it: the planner would AND in a trigram scan of the whole index. The
+        # STRPOS (no index has it) holds wherever the pairs test does, so the rows are the
+        # same; it is there for the plan that walks the list's order from the newest
+        # appeal (a common word, a community's scope): PostgreSQL tests the cheap STRPOS
+        # first and computes a title's pairs only where the word is in it (issue 11: 漏水 as
+        # a community, 16,000 titles walked, 365 ms of pairs → 94 ms).
+        pair = term.upper()
+        return queryset.alias(
+            title_pairs=_TitlePairs("title"), title_at=StrIndex(Upper("title"), Value(pair))
+        ).filter(title_pairs__contains=[pair], title_at__gt=0)
     return queryset.filter(title__icontains=term)

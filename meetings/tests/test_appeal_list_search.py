@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import Appeal, AppealCategory
+from meetings.queries import appeals_matching
 
 LIST = reverse("admin:meetings_appeal_changelist")
 
@@ -57,6 +58,34 @@ def test_one_character_is_refused_with_a_message(client, world, titles, term):
     html = listed(client, q=term)
     assert not any(appeal.display_code in html for appeal in titles.values())
     assert "Type at least 2 characters" in html or "至少输入 2 个字" in html
+
+
+PAIR_TITLES = [
+    "漏水",  # the whole title
+    "漏水到我家",  # at the start
+    "楼上漏水",  # at the end
+    "楼上漏水到我家",
+    "漏了水",  # both characters, not side by side
+    "水漏",  # the other way round
+    "漏",
+    "WIfi 漏 水",
+    "wifi 断了",
+    "家里 Wi",
+    "W i",
+]
+
+
+@pytest.mark.parametrize("term", ["漏水", "wi", "Wi", "水到", "FI", "火灾"])
+def test_two_characters_find_exactly_the_titles_holding_them_newest_first(world, new_appeal, term):
+    # The pairs index with its STRPOS beside it (PostgreSQL) or icontains (SQLite): the
+    # same appeals a reader would pick, in the list's order, counted alike.
+    for title in PAIR_TITLES:
+        new_appeal(title=title)
+    expected = [a.pk for a in Appeal.objects.order_by("-pk") if term.upper() in a.title.upper()]
+    found = appeals_matching(Appeal.objects.order_by("-pk"), term=term)
+    assert list(found.values_list("pk", flat=True)) == expected
+    assert found.count() == len(expected)
+    assert found[:2].count() == min(2, len(expected))
 
 
 def test_codes_and_phones_are_still_found(client, world, titles):

@@ -243,8 +243,9 @@ def _ancestry(unit: Unit) -> list[Unit]:
     return [unit]
 
 
-def _find(level: str, pk: int, home: Unit) -> Unit | None:
-    """The unit `level-pk` if it is the home unit or inside it, else None."""
+def _find(level: str, pk: int, home: Unit) -> tuple[Unit, list[Unit] | None] | None:
+    """The unit `level-pk` if it is the home unit or inside it, else None; with its estates
+    when it is a community (read in the same query: the page's query budget), else None."""
     models = {"town": Town, "community": Community, "estate": Estate}
     inside = {
         ("town", "town"): {"id": home.place.pk},
@@ -256,13 +257,26 @@ def _find(level: str, pk: int, home: Unit) -> Unit | None:
     }.get((home.level, level))
     if inside is None:
         return None
+    if level == "community":
+        estates = list(
+            Estate.objects.filter(
+                community_id=pk, **{f"community__{k}": v for k, v in inside.items()}
+            )
+            .select_related("community__town")
+            .order_by("name", "pk")
+        )
+        if estates:
+            return Unit(level, estates[0].community), [Unit("estate", e) for e in estates]
+        # a community without estates yet: found by itself below, no children
     queryset = models[level].objects.filter(pk=pk, **inside)
     if level == "estate":
         queryset = queryset.select_related("community__town")
     elif level == "community":
         queryset = queryset.select_related("town")
     place = queryset.first()
-    return Unit(level, place) if place else None
+    if place is None:
+        return None
+    return Unit(level, place), ([] if level == "community" else None)
 
 
 def _children(unit: Unit) -> list[Unit]:
@@ -282,7 +296,7 @@ def choice_for(request, *, today: date | None = None) -> Choice | None:
     if home is None:
         return None
     period, problems = parse_period(request.GET, today=today)
-    unit = home
+    unit, children = home, None
     asked = (request.GET.get("unit") or "").strip()
     if asked:
         m = UNIT.fullmatch(asked)
@@ -290,10 +304,12 @@ def choice_for(request, *, today: date | None = None) -> Choice | None:
         if found is None:
             problems.append(_("That place is not in your scope; showing your own."))
         else:
-            unit = found
+            unit, children = found
     ancestry = _ancestry(unit)
     path = ancestry[[u.param for u in ancestry].index(home.param) :]
-    return Choice(period, unit, home, path, _children(unit), problems)
+    if children is None:
+        children = _children(unit)
+    return Choice(period, unit, home, path, children, problems)
 
 
 def period_options(current: ReportPeriod, *, today: date | None = None) -> list[tuple[str, list]]:

@@ -90,6 +90,19 @@ def test_the_town_committee_drills_down_to_any_community(client, world, story):
     assert figure(html.decode(), "received") == "1"
 
 
+def test_a_community_without_estates_yet_is_shown_with_nothing_below(client, world, story):
+    from branches.models import Community
+
+    empty = Community.objects.create(town=world.b.town, name="新建社区")
+    client.force_login(world.town_user)
+    html = client.get("/dashboard/", {**MARCH, "unit": f"community-{empty.pk}"}).content.decode()
+    assert "新建社区" in html and "That place is not in your scope" not in html
+    assert figure(html, "received") == "0"
+    client.force_login(world.staff_a)  # another community's staff: not theirs
+    html = client.get("/dashboard/", {**MARCH, "unit": f"community-{empty.pk}"}).content.decode()
+    assert "That place is not in your scope" in html
+
+
 def test_department_grades_only_for_those_who_read_evaluations(client, world, story):
     client.force_login(world.town_user)
     assert 'id="grades"' in client.get("/dashboard/", MARCH).content.decode()

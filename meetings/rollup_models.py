@@ -33,22 +33,15 @@ def _category():
     )
 
 
-class AppealDay(models.Model):
-    """Per local day, estate, category and source: the appeals received that day (and what
-    became of their acknowledgement) and the outcomes recorded that day."""
+class AppealCounts(models.Model):
+    """The appeals' counts, the same in every table that keeps them (by day or month)."""
 
-    day = models.DateField()
-    estate = _estate()
-    category = models.ForeignKey(
-        "meetings.AppealCategory", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    source = models.CharField(max_length=20)
-    # Cohort: keyed by the day the appeal was received.
+    # Cohort: keyed by the day (month) the appeal was received.
     received = _count()
     acknowledged = _count()
     acknowledged_in_time = _count()
     repeat = _count()
-    # Flow: keyed by the day of the event.
+    # Flow: keyed by the day (month) of the event.
     declined = _count()
     closed_duplicate = _count()
     withdrawn = _count()
@@ -59,6 +52,38 @@ class AppealDay(models.Model):
     resolved = _count()
     referred = _count()
     extended = _count()
+
+    class Meta:
+        abstract = True
+
+
+class VisitCounts(models.Model):
+    """The return visits' counts, the same in every table that keeps them."""
+
+    visits = _count()
+    reached = _count()
+    not_reached = _count()
+    solved = _count()
+    satisfaction_answered = _count()
+    satisfied = _count()
+    basically_satisfied = _count()
+    dissatisfied = _count()
+    on_time = _count()
+
+    class Meta:
+        abstract = True
+
+
+class AppealDay(AppealCounts):
+    """Per local day, estate, category and source: the appeals received that day (and what
+    became of their acknowledgement) and the outcomes recorded that day."""
+
+    day = models.DateField()
+    estate = _estate()
+    category = models.ForeignKey(
+        "meetings.AppealCategory", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    source = models.CharField(max_length=20)
 
     class Meta:
         constraints = [
@@ -72,7 +97,7 @@ class AppealDay(models.Model):
         return f"{self.day} {self.estate_id} {self.category_id} {self.source}"
 
 
-class VisitDay(models.Model):
+class VisitDay(VisitCounts):
     """Per local day, estate, category and source: the return visits recorded that day."""
 
     day = models.DateField()
@@ -81,15 +106,6 @@ class VisitDay(models.Model):
         "meetings.AppealCategory", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     source = models.CharField(max_length=20)
-    visits = _count()
-    reached = _count()
-    not_reached = _count()
-    solved = _count()
-    satisfaction_answered = _count()
-    satisfied = _count()
-    basically_satisfied = _count()
-    dissatisfied = _count()
-    on_time = _count()
 
     class Meta:
         constraints = [
@@ -162,25 +178,11 @@ class StatusDuration(models.Model):
 # tables (a few hundred rows a year).
 
 
-class AppealMonth(models.Model):
+class AppealMonth(AppealCounts):
     """Per local month and estate: AppealDay's counts of the month."""
 
     month = models.DateField()
     estate = _estate()
-    received = _count()
-    acknowledged = _count()
-    acknowledged_in_time = _count()
-    repeat = _count()
-    declined = _count()
-    closed_duplicate = _count()
-    withdrawn = _count()
-    closed_solved = _count()
-    closed_unreachable = _count()
-    closed = _count()
-    reopened = _count()
-    resolved = _count()
-    referred = _count()
-    extended = _count()
 
     class Meta:
         constraints = [
@@ -192,20 +194,11 @@ class AppealMonth(models.Model):
         return f"{self.month:%Y-%m} {self.estate_id}"
 
 
-class VisitMonth(models.Model):
+class VisitMonth(VisitCounts):
     """Per local month and estate: VisitDay's counts of the month."""
 
     month = models.DateField()
     estate = _estate()
-    visits = _count()
-    reached = _count()
-    not_reached = _count()
-    solved = _count()
-    satisfaction_answered = _count()
-    satisfied = _count()
-    basically_satisfied = _count()
-    dissatisfied = _count()
-    on_time = _count()
 
     class Meta:
         constraints = [
@@ -217,27 +210,13 @@ class VisitMonth(models.Model):
         return f"{self.month:%Y-%m} {self.estate_id}"
 
 
-class CategoryMonth(models.Model):
+class CategoryMonth(AppealCounts):
     """Per local month, community, category and source: AppealDay's counts of the month."""
 
     month = models.DateField()
     community = _community()
     category = _category()
     source = models.CharField(max_length=20)
-    received = _count()
-    acknowledged = _count()
-    acknowledged_in_time = _count()
-    repeat = _count()
-    declined = _count()
-    closed_duplicate = _count()
-    withdrawn = _count()
-    closed_solved = _count()
-    closed_unreachable = _count()
-    closed = _count()
-    reopened = _count()
-    resolved = _count()
-    referred = _count()
-    extended = _count()
 
     class Meta:
         constraints = [

@@ -104,3 +104,80 @@ def operation(rules) -> migrations.RunPython:
             schema_editor.execute(sql)
 
     return migrations.RunPython(create, drop)
+
+
+# The Five Modernizations' rules (branches migration 0006).
+FIVE_MODERNIZATIONS_RULES = [
+    (
+        "session_facility_of_station",
+        "branches_servicesession",
+        ("facility_id", "station_id"),
+        "(SELECT station_id FROM branches_facility WHERE id = NEW.facility_id) <> NEW.station_id",
+        "a session is held in a facility of its own station",
+    ),
+    (
+        "orgmeeting_group_same_estate",
+        "branches_orgmeeting",
+        ("group_id", "estate_id"),
+        "NEW.group_id IS NOT NULL AND"
+        " (SELECT estate_id FROM branches_buildinggroup WHERE id = NEW.group_id) <> NEW.estate_id",
+        "a meeting and its group must be of the same estate",
+    ),
+    (
+        "attendance_member_same_estate",
+        "branches_orgattendance",
+        ("member_id", "meeting_id"),
+        "(SELECT estate_id FROM branches_member WHERE id = NEW.member_id)"
+        " <> (SELECT estate_id FROM branches_orgmeeting WHERE id = NEW.meeting_id)",
+        "only members of the branch of a meeting attend it",
+    ),
+]
+
+
+def append_only_operation(tables) -> migrations.RunPython:
+    """Triggers that refuse any UPDATE or DELETE of the tables' rows (a ledger is corrected
+    by a new entry, never edited)."""
+
+    def statements(vendor):
+        for table in tables:
+            if vendor == "sqlite":
+                for event in ("UPDATE", "DELETE"):
+                    yield (
+                        f"CREATE TRIGGER {table}_append_only_{event.lower()} BEFORE {event} "
+                        f"ON {table} BEGIN SELECT RAISE(ABORT, "
+                        f"'{table} is append-only: add a correction instead'); END"
+                    )
+            elif vendor == "postgresql":
+                yield (
+                    f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql "
+                    f"AS $$ BEGIN RAISE EXCEPTION "
+                    f"'{table} is append-only: add a correction instead' "
+                    f"USING ERRCODE = 'restrict_violation'; END $$"
+                )
+                yield (
+                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+                )
+            else:
+                raise NotImplementedError(vendor)
+
+    def drops(vendor):
+        for table in tables:
+            if vendor == "sqlite":
+                yield f"DROP TRIGGER IF EXISTS {table}_append_only_update"
+                yield f"DROP TRIGGER IF EXISTS {table}_append_only_delete"
+            else:
+                yield f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"
+                yield f"DROP FUNCTION IF EXISTS {table}_append_only()"
+
+    def create(apps, schema_editor):
+        for sql in drops(schema_editor.connection.vendor):
+            schema_editor.execute(sql)
+        for sql in statements(schema_editor.connection.vendor):
+            schema_editor.execute(sql)
+
+    def drop(apps, schema_editor):
+        for sql in drops(schema_editor.connection.vendor):
+            schema_editor.execute(sql)
+
+    return migrations.RunPython(create, drop)

@@ -12,13 +12,28 @@ from django.db.models import Model, Q, QuerySet
 from .models import (
     Building,
     BuildingGroup,
+    Checklist,
+    ChecklistEntry,
+    Commitment,
     Community,
+    ContributionEntry,
+    ContributionRule,
     Estate,
+    Facility,
     Member,
     MemberCategory,
+    MemberConsent,
+    OrgAttendance,
+    OrgMeeting,
+    OrgMeetingKind,
+    ServiceKind,
+    ServiceSession,
+    ServiceStation,
     StaffRole,
     StaffScope,
+    StandardItem,
     Town,
+    Volunteer,
 )
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
@@ -38,6 +53,21 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
             "branches.buildinggroup",
             "branches.member",
             "branches.membercategory",
+            "branches.servicestation",
+            "branches.facility",
+            "branches.servicekind",
+            "branches.volunteer",
+            "branches.servicesession",
+            "branches.orgmeetingkind",
+            "branches.orgmeeting",
+            "branches.orgattendance",
+            "branches.contributionrule",
+            "branches.contributionentry",
+            "branches.memberconsent",
+            "branches.commitment",
+            "branches.standarditem",
+            "branches.checklist",
+            "branches.checklistentry",
             "meetings.appeal",
             "meetings.meeting",
             "meetings.appealcategory",
@@ -68,6 +98,25 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "branches.buildinggroup": ALL,
         "branches.member": ALL,
         "branches.membercategory": R,
+        # the Five Modernizations: stations, organisational life, the ledger, commitments
+        # and the checklist; reference lists (kinds, rules, the template) are a town's
+        "branches.servicestation": ALL,
+        "branches.facility": ALL,
+        "branches.servicekind": R,
+        "branches.volunteer": ALL,
+        "branches.servicesession": ALL,
+        "branches.orgmeetingkind": R,
+        "branches.orgmeeting": ALL,
+        "branches.orgattendance": ALL,
+        "branches.contributionrule": R,
+        # the ledger is append-only: entries are added (awards, corrections), never changed
+        "branches.contributionentry": frozenset({VIEW, ADD}),
+        "branches.memberconsent": frozenset({VIEW, ADD}),
+        "branches.commitment": ALL,
+        "branches.standarditem": R,
+        # a checklist is made for a year, never deleted
+        "branches.checklist": RW,
+        "branches.checklistentry": frozenset({VIEW, CHANGE}),
         "meetings.appeal": RW,
         "meetings.meeting": RW,
         "meetings.appealcategory": R,
@@ -89,6 +138,25 @@ ROLE_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
         "branches.buildinggroup": ALL,
         "branches.member": ALL,
         "branches.membercategory": R,
+        # the Five Modernizations: stations, organisational life, the ledger, commitments
+        # and the checklist; reference lists (kinds, rules, the template) are a town's
+        "branches.servicestation": ALL,
+        "branches.facility": ALL,
+        "branches.servicekind": R,
+        "branches.volunteer": ALL,
+        "branches.servicesession": ALL,
+        "branches.orgmeetingkind": R,
+        "branches.orgmeeting": ALL,
+        "branches.orgattendance": ALL,
+        "branches.contributionrule": R,
+        # the ledger is append-only: entries are added (awards, corrections), never changed
+        "branches.contributionentry": frozenset({VIEW, ADD}),
+        "branches.memberconsent": frozenset({VIEW, ADD}),
+        "branches.commitment": ALL,
+        "branches.standarditem": R,
+        # a checklist is made for a year, never deleted
+        "branches.checklist": RW,
+        "branches.checklistentry": frozenset({VIEW, CHANGE}),
         "meetings.appeal": RW,
         "meetings.meeting": RW,
         "meetings.appealcategory": R,
@@ -195,6 +263,68 @@ def member_categories_for(user) -> QuerySet[MemberCategory]:
     return MemberCategory.objects.none()
 
 
+def _shared_list(model):
+    """A reference list a town edits (kinds, rules, the template): any staff user with a
+    scope may read it."""
+
+    def gate(user) -> QuerySet:
+        if may(user, VIEW, model):
+            return model.objects.all()
+        return model.objects.none()
+
+    return gate
+
+
+service_kinds_for = _shared_list(ServiceKind)
+org_meeting_kinds_for = _shared_list(OrgMeetingKind)
+contribution_rules_for = _shared_list(ContributionRule)
+standard_items_for = _shared_list(StandardItem)
+
+
+def stations_for(user) -> QuerySet[ServiceStation]:
+    return estate_scoped(ServiceStation.objects.all(), user)
+
+
+def facilities_for(user) -> QuerySet[Facility]:
+    return estate_scoped(Facility.objects.all(), user, estate_field="station__estate")
+
+
+def volunteers_for(user) -> QuerySet[Volunteer]:
+    return estate_scoped(Volunteer.objects.all(), user)
+
+
+def sessions_for(user) -> QuerySet[ServiceSession]:
+    return estate_scoped(ServiceSession.objects.all(), user, estate_field="station__estate")
+
+
+def org_meetings_for(user) -> QuerySet[OrgMeeting]:
+    return estate_scoped(OrgMeeting.objects.all(), user)
+
+
+def attendance_for(user) -> QuerySet[OrgAttendance]:
+    return estate_scoped(OrgAttendance.objects.all(), user, estate_field="meeting__estate")
+
+
+def contributions_for(user) -> QuerySet[ContributionEntry]:
+    return estate_scoped(ContributionEntry.objects.all(), user, estate_field="member__estate")
+
+
+def consents_for(user) -> QuerySet[MemberConsent]:
+    return estate_scoped(MemberConsent.objects.all(), user, estate_field="member__estate")
+
+
+def commitments_for(user) -> QuerySet[Commitment]:
+    return estate_scoped(Commitment.objects.all(), user, estate_field="group__estate")
+
+
+def checklists_for(user) -> QuerySet[Checklist]:
+    return estate_scoped(Checklist.objects.all(), user)
+
+
+def checklist_entries_for(user) -> QuerySet[ChecklistEntry]:
+    return estate_scoped(ChecklistEntry.objects.all(), user, estate_field="checklist__estate")
+
+
 def secretaries_for(user) -> QuerySet:
     """Staff users who may be named secretary of an estate the user can see."""
     return get_user_model().objects.filter(
@@ -236,6 +366,21 @@ GATES = {
     BuildingGroup: groups_for,
     Member: members_for,
     MemberCategory: member_categories_for,
+    ServiceKind: service_kinds_for,
+    OrgMeetingKind: org_meeting_kinds_for,
+    ContributionRule: contribution_rules_for,
+    StandardItem: standard_items_for,
+    ServiceStation: stations_for,
+    Facility: facilities_for,
+    Volunteer: volunteers_for,
+    ServiceSession: sessions_for,
+    OrgMeeting: org_meetings_for,
+    OrgAttendance: attendance_for,
+    ContributionEntry: contributions_for,
+    MemberConsent: consents_for,
+    Commitment: commitments_for,
+    Checklist: checklists_for,
+    ChecklistEntry: checklist_entries_for,
     get_user_model(): staff_users_for,
 }
 

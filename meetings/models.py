@@ -723,6 +723,10 @@ class Notification(models.Model):
         TASK_REMINDER = "task_reminder", _("survey task due soon")
         # A branch report's rectification measure (governance) due soon; meetings sends it.
         MEASURE_REMINDER = "measure_reminder", _("rectification measure due soon")
+        # A branch's or group's regular meeting overdue (branches' organisational life).
+        ORG_LIFE_OVERDUE = "org_life_overdue", _("organisational meeting overdue")
+        # A building group's commitment due soon (branches' Three Brightness).
+        COMMITMENT_REMINDER = "commitment_reminder", _("group commitment due soon")
         # A year-end department evaluation, approved (governance hands over its PDF).
         EVALUATION = "evaluation", _("year-end evaluation of a department")
         SMS_SUBMITTED = "sms_submitted", _("text to the resident: appeal received")

@@ -113,3 +113,37 @@ def form_data(world, category):
         "contact_phone": "13912345678",
         "consent": "on",
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _append_only_tables_flushable():
+    """A live-server or `transaction=True` test ends with Django's flush, which on SQLite is
+    a DELETE that the ledger's append-only triggers refuse (PostgreSQL's TRUNCATE fires no
+    row trigger). On SQLite the flush lifts the triggers for its own DELETE and puts them
+    back, so every test still runs against a ledger the database keeps append-only."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from branches.db_triggers import APPEND_ONLY_TABLES, append_only_drop_sql, append_only_sql
+
+    DatabaseOperations = DatabaseWrapper.ops_class
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *args, **kwargs):
+        statements = original(self, style, tables, *args, **kwargs)
+        lifted = [table for table in APPEND_ONLY_TABLES if table in tables]
+        if not statements or not lifted:
+            return statements
+        return [
+            *append_only_drop_sql("sqlite", lifted),
+            *statements,
+            *append_only_sql("sqlite", lifted),
+        ]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original

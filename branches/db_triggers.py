@@ -134,50 +134,56 @@ FIVE_MODERNIZATIONS_RULES = [
 ]
 
 
+# The ledger's tables: rows are added, never changed or removed.
+APPEND_ONLY_TABLES = ("branches_contributionentry", "branches_memberconsent")
+
+
+def append_only_sql(vendor, tables):
+    """The statements that make `tables` refuse any UPDATE or DELETE of their rows."""
+    for table in tables:
+        if vendor == "sqlite":
+            for event in ("UPDATE", "DELETE"):
+                yield (
+                    f"CREATE TRIGGER {table}_append_only_{event.lower()} BEFORE {event} "
+                    f"ON {table} BEGIN SELECT RAISE(ABORT, "
+                    f"'{table} is append-only: add a correction instead'); END"
+                )
+        elif vendor == "postgresql":
+            yield (
+                f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql "
+                f"AS $$ BEGIN RAISE EXCEPTION "
+                f"'{table} is append-only: add a correction instead' "
+                f"USING ERRCODE = 'restrict_violation'; END $$"
+            )
+            yield (
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+            )
+        else:
+            raise NotImplementedError(vendor)
+
+
+def append_only_drop_sql(vendor, tables):
+    for table in tables:
+        if vendor == "sqlite":
+            yield f"DROP TRIGGER IF EXISTS {table}_append_only_update"
+            yield f"DROP TRIGGER IF EXISTS {table}_append_only_delete"
+        else:
+            yield f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"
+            yield f"DROP FUNCTION IF EXISTS {table}_append_only()"
+
+
 def append_only_operation(tables) -> migrations.RunPython:
     """Triggers that refuse any UPDATE or DELETE of the tables' rows (a ledger is corrected
     by a new entry, never edited)."""
 
-    def statements(vendor):
-        for table in tables:
-            if vendor == "sqlite":
-                for event in ("UPDATE", "DELETE"):
-                    yield (
-                        f"CREATE TRIGGER {table}_append_only_{event.lower()} BEFORE {event} "
-                        f"ON {table} BEGIN SELECT RAISE(ABORT, "
-                        f"'{table} is append-only: add a correction instead'); END"
-                    )
-            elif vendor == "postgresql":
-                yield (
-                    f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql "
-                    f"AS $$ BEGIN RAISE EXCEPTION "
-                    f"'{table} is append-only: add a correction instead' "
-                    f"USING ERRCODE = 'restrict_violation'; END $$"
-                )
-                yield (
-                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                    f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
-                )
-            else:
-                raise NotImplementedError(vendor)
-
-    def drops(vendor):
-        for table in tables:
-            if vendor == "sqlite":
-                yield f"DROP TRIGGER IF EXISTS {table}_append_only_update"
-                yield f"DROP TRIGGER IF EXISTS {table}_append_only_delete"
-            else:
-                yield f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"
-                yield f"DROP FUNCTION IF EXISTS {table}_append_only()"
-
     def create(apps, schema_editor):
-        for sql in drops(schema_editor.connection.vendor):
-            schema_editor.execute(sql)
-        for sql in statements(schema_editor.connection.vendor):
+        vendor = schema_editor.connection.vendor
+        for sql in [*append_only_drop_sql(vendor, tables), *append_only_sql(vendor, tables)]:
             schema_editor.execute(sql)
 
     def drop(apps, schema_editor):
-        for sql in drops(schema_editor.connection.vendor):
+        for sql in append_only_drop_sql(schema_editor.connection.vendor, tables):
             schema_editor.execute(sql)
 
     return migrations.RunPython(create, drop)

@@ -722,7 +722,7 @@ class ContributionEntry(models.Model):
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # the rows cannot be changed: a recorder stays
         null=True,
         blank=True,
         related_name="+",
@@ -763,13 +763,13 @@ class MemberConsent(models.Model):
     (`Member.card_consent`); rows are never edited."""
 
     member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="consents", verbose_name=_("member")
+        Member, on_delete=models.PROTECT, related_name="consents", verbose_name=_("member")
     )
     given = models.BooleanField(_("consents"))
     on = models.DateField(_("date"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # the rows cannot be changed: a recorder stays
         null=True,
         blank=True,
         related_name="+",

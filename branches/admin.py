@@ -478,3 +478,11 @@ class StaffUserAdmin(UserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         staff_account_activate(user=form.instance)
+
+
+# The Five Modernizations' admin pages, each in its own module (registered on import).
+# --- stations
+# --- orglife
+# --- ledger
+# --- rankings
+# --- checklist

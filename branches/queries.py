@@ -53,3 +53,18 @@ def communities_to_call() -> list[Community]:
     """The communities a resident can telephone (those with an office telephone), by name,
     in one query; a town has a handful."""
     return list(Community.objects.exclude(phone="").only("name", "phone").order_by("name"))
+
+
+# --- stations (issue 12) ---
+
+
+# --- orglife (issue 12) ---
+
+
+# --- ledger (issue 12) ---
+
+
+# --- rankings (issue 12) ---
+
+
+# --- checklist (issue 12) ---

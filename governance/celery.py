@@ -67,6 +67,8 @@ app.conf.beat_schedule = {
         "task": "governance.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=30),
     },
+    # --- orglife
+    # --- ledger
     # Once a year, early in January (YEAR_END_MONTH/DAY/HOUR, default 5 January at 02:00):
     # the year end for the year just ended, drafts only (delivery waits for approval).
     "year-end": {

@@ -40,6 +40,7 @@ urlpatterns = [
                     "report.pdf", dashboard_views.dashboard_report_pdf, name="dashboard_report_pdf"
                 ),
                 path("zeros/", include(zeroindex_urls.dashboard_urlpatterns)),
+                # --- rankings (the branches compared)
                 # the appeals of the dashboard's period and unit, masked (meetings.exports)
                 path(
                     "exports/appeals.csv",
@@ -73,6 +74,9 @@ urlpatterns = [
         report_views.report_document_pdf,
         name="report_pdf",
     ),
+    # the Five Modernizations' public pages (issue 12)
+    # --- stations
+    # --- rankings
     # the language switch; it also remembers a staff user's choice (for their messages)
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1393,4 +1393,9 @@ ZH = {
     "checklist items": "考核项目",
     "organisational meeting overdue": "组织生活逾期未开",
     "group commitment due soon": "党小组承诺即将到期",
+    # --- issue 12: stations
+    # --- issue 12: orglife
+    # --- issue 12: ledger
+    # --- issue 12: rankings
+    # --- issue 12: checklist
 }

@@ -131,6 +131,11 @@ ADD_PAGES: dict[str, AddPage] = {
             "residents_asked": "120",
         },
     ),
+    # The Five Modernizations (issue 12)
+    # --- stations
+    # --- orglife
+    # --- ledger
+    # --- checklist
 }
 
 

@@ -179,6 +179,9 @@ def test_resident_pages_load_without_a_violation_and_their_buttons_work(
     report = _published_report(world)
     w.open(f"{base}/reports/", "reports")
     w.open(f"{base}/reports/{report.year}/{report.estate_id}/", "branch-report")
+    # the Five Modernizations' public pages (issue 12)
+    # --- stations
+    # --- rankings
 
     # a request too large gets its page; its "Go back" goes back to the form
     settings.APPEAL_MAX_REQUEST_BYTES = 1000

@@ -223,6 +223,9 @@ def test_public_pages_pass_axe(live_server, world, browser, appeal_in, settings,
     checker.check(
         "branch report", 200, page.goto(f"{url}/reports/{report.year}/{report.estate_id}/")
     )
+    # The Five Modernizations' public pages (issue 12)
+    # --- stations
+    # --- rankings
 
     # Without a templates/404.html of the site's (another part of issue 8 writes it) Django
     # serves its own page, in English whatever the language: its language is then not ours.

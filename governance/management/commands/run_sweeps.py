@@ -63,4 +63,6 @@ class Command(BaseCommand):
             "undelivered": messaging.sweep_undelivered(),
             "anonymised": retention.appeals_anonymise_closed().appeals_anonymised,
             "kept_photos": kept_photos.kept_photos_delete_stale(),
+            # --- orglife
+            # --- ledger
         }

@@ -61,6 +61,13 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Year-end recipients: {seed_yearend_demo()}.")
+        # The Five Modernizations (issue 12), in this order: credits from sessions and
+        # meetings first, the ledger's awards, the ranking's tie, last year's checklist.
+        # --- stations
+        # --- orglife
+        # --- ledger
+        # --- rankings
+        # --- checklist
         names = ", ".join(username for username, _role, _name in USERS)
         self.stdout.write(
             self.style.SUCCESS(f"Demo users ({names}) all have the password: {DEMO_PASSWORD}")

@@ -137,7 +137,7 @@ def member_ranking(
     ]
 
 
-def _points(year: int, unit: str) -> Subquery:
+def points_subquery(year: int, unit: str) -> Subquery:
     """The year's points of the active members of the outer row (`unit`: the member's
     field naming it, `group` or `estate`)."""
     return Subquery(
@@ -167,7 +167,7 @@ def _ranked(queryset: QuerySet, year: int, unit: str) -> QuerySet:
     """`queryset` (groups or estates) with their points, members and whether they are ranked
     (1) or below the minimum (0)."""
     return queryset.annotate(
-        points=Coalesce(_points(year, unit), 0),
+        points=Coalesce(points_subquery(year, unit), 0),
         members_n=Coalesce(_headcount(unit), 0),
     ).annotate(
         ranked=Case(

@@ -61,14 +61,16 @@ def branch_achievements(
     *, year: int, town=None, community=None, estate=None
 ) -> dict[int, Achievements]:
     """By estate id, the year's figures of every branch of the unit (a town, a community or
-    one estate: an object or its id). Six queries, plus the year grid's, whatever the
-    number of branches, appeals, sessions or meetings."""
+    one estate: an object or its id; none: every branch). Three queries, plus the year
+    grid's, whatever the number of branches, appeals, sessions or meetings."""
     if estate is not None:
         unit, estates = {"estate": estate}, Estate.objects.filter(pk=getattr(estate, "pk", estate))
     elif community is not None:
         unit, estates = {"community": community}, Estate.objects.filter(community=community)
-    else:
+    elif town is not None:
         unit, estates = {"town": town}, Estate.objects.filter(community__town=town)
+    else:  # everywhere (a superuser's pages)
+        unit, estates = {}, Estate.objects.all()
     start, end = appeal_queries.year_bounds(year)
     first, last = date(year, 1, 1), date(year, 12, 31)
     sessions = ServiceSession.objects.filter(starts_at__gte=start, starts_at__lt=end)

@@ -26,9 +26,9 @@ def page(client, estate):
 @pytest.fixture
 def branch(world):
     estate = world.a_estate
-    shown = MemberFactory(estate=estate, group=world.a_group, name="亮身份", phone="13911112222")
-    hidden = MemberFactory(estate=estate, group=world.a_group, name="未同意", phone="13933334444")
-    withdrawn = MemberFactory(estate=estate, name="已撤回", phone="13955556666")
+    shown = MemberFactory(estate=estate, group=world.a_group, name="周晓明", phone="13911112222")
+    hidden = MemberFactory(estate=estate, group=world.a_group, name="吴未允", phone="13933334444")
+    withdrawn = MemberFactory(estate=estate, name="郑撤回", phone="13955556666")
     award(shown, 20)
     award(hidden, 50)  # the top of the branch, but not on the page
     award(withdrawn, 30)
@@ -46,8 +46,8 @@ def test_only_consenting_members_are_on_the_page(client, branch):
     estate, shown, hidden, withdrawn = branch
     html = page(client, estate).content.decode()
 
-    assert "亮身份" in html
-    for absent in ("未同意", "已撤回", hidden.phone, withdrawn.phone, shown.phone):
+    assert "周晓明" in html
+    for absent in ("吴未允", "郑撤回", hidden.phone, withdrawn.phone, shown.phone):
         assert absent not in html
 
 
@@ -55,14 +55,14 @@ def test_the_consenting_are_ranked_among_themselves(client, branch):
     estate, shown, *_ = branch
     members = page(client, estate).context["page"].members
 
-    assert [(m.name, m.points, m.rank) for m in members] == [("亮身份", 20, 1)]
+    assert [(m.name, m.points, m.rank) for m in members] == [("周晓明", 20, 1)]
 
 
 def test_a_card_shows_group_category_points_and_commitments(client, branch, world):
     estate, shown, *_ = branch
     (card,) = page(client, estate).context["page"].cards
 
-    assert card.member.name == "亮身份"
+    assert card.member.name == "周晓明"
     assert card.member.group == world.a_group.name
     assert card.member.category == world.category.name
     assert card.member.points == 20
@@ -75,6 +75,6 @@ def test_withdrawing_consent_removes_the_card(client, branch):
 
     response = page(client, estate)
 
-    assert "亮身份" not in response.content.decode()
+    assert "周晓明" not in response.content.decode()
     assert response.context["page"].cards == []
     assert response.context["page"].members == []

@@ -88,3 +88,7 @@ def test_the_branch_page_shows_every_member_with_points_by_source(client, world)
         0,
     )
     assert world.a_member.phone not in response.content.decode()
+
+
+def test_a_superuser_sees_every_branch(client, world):
+    assert len(branches_on_page(client, world.superuser)) == 3

@@ -65,6 +65,8 @@ def communities_to_call() -> list[Community]:
 
 
 # --- rankings (issue 12) ---
+# the year's rankings from the ledger (the public Three Brightness page and the staff pages)
+from .rankings import branch_ranking, group_ranking, member_ranking  # noqa: E402,F401
 
 
 # --- checklist (issue 12) ---

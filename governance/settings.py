@@ -381,6 +381,9 @@ DASHBOARD_BASICALLY_SATISFIED_COUNTS = env.bool(
     "DASHBOARD_BASICALLY_SATISFIED_COUNTS", default=True
 )
 DASHBOARD_MIN_CASES = env.int("DASHBOARD_MIN_CASES", default=10)
+# Three Brightness rankings (branches.rankings): a building group or a branch with fewer
+# active members than this is shown but not ranked.
+RANKING_MIN_MEMBERS = env.int("RANKING_MIN_MEMBERS", default=3)
 # The dashboard's tables and the appeals export: an XLSX holds at most this many rows
 # (beyond it the page offers the CSV, which streams any number). openpyxl writes some
 # 6,000-9,000 rows a second on a small server, so the largest takes 11-17 s: inside

@@ -41,6 +41,7 @@ urlpatterns = [
                 ),
                 path("zeros/", include(zeroindex_urls.dashboard_urlpatterns)),
                 # --- rankings (the branches compared)
+                path("", include("governance.brightness_dashboard_urls")),
                 # the appeals of the dashboard's period and unit, masked (meetings.exports)
                 path(
                     "exports/appeals.csv",
@@ -77,6 +78,7 @@ urlpatterns = [
     # the Five Modernizations' public pages (issue 12)
     # --- stations
     # --- rankings
+    path("", include("governance.brightness_urls")),
     # the language switch; it also remembers a staff user's choice (for their messages)
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

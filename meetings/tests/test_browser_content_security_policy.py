@@ -182,6 +182,7 @@ def test_resident_pages_load_without_a_violation_and_their_buttons_work(
     # the Five Modernizations' public pages (issue 12)
     # --- stations
     # --- rankings
+    w.open(f"{base}/stations/{world.a_estate.pk}/brightness/", "brightness")
 
     # a request too large gets its page; its "Go back" goes back to the form
     settings.APPEAL_MAX_REQUEST_BYTES = 1000

@@ -226,6 +226,11 @@ def test_public_pages_pass_axe(live_server, world, browser, appeal_in, settings,
     # The Five Modernizations' public pages (issue 12)
     # --- stations
     # --- rankings
+    checker.check(
+        "three brightness",
+        200,
+        page.goto(f"{url}/stations/{world.a_estate.pk}/brightness/"),
+    )
 
     # Without a templates/404.html of the site's (another part of issue 8 writes it) Django
     # serves its own page, in English whatever the language: its language is then not ours.

@@ -67,6 +67,13 @@ class Command(BaseCommand):
         # --- orglife
         # --- ledger
         # --- rankings
+        from branches.demo_rankings import seed_rankings_demo
+
+        ranks = seed_rankings_demo()
+        self.stdout.write(
+            "Rankings: {branch}, {first} and {second} tied at {points} points; "
+            "{cards} public cards.".format(**ranks)
+        )
         # --- checklist
         names = ", ".join(username for username, _role, _name in USERS)
         self.stdout.write(

@@ -72,6 +72,17 @@ class ServiceStationAdmin(ScopedModelAdmin):
             )
         )
 
+    def has_add_permission(self, request):
+        """Only where an estate in the user's scope has no station yet (a secretary whose
+        station is open adds none)."""
+        if not super().has_add_permission(request):
+            return False
+        if not hasattr(request, "_estates_without_station"):
+            request._estates_without_station = (
+                estates_for(request.user).filter(station__isnull=True).exists()
+            )
+        return request._estates_without_station
+
     def get_inlines(self, request, obj):
         # a new station starts with the case's facilities (station_open), then edits them
         return self.inlines if obj is not None else []

@@ -1456,6 +1456,8 @@ ZH = {
     '<strong class="people">%(people)s</strong> residents served in <span class="sessions">%(n)s</span> session': '开展服务 <span class="sessions">%(n)s</span> 次，服务居民 <strong class="people">%(people)s</strong> 人次',
     "No service station has been opened yet.": "还没有开设党群服务站。",
     "Service stations": "党群服务站",
+    "open to residents": "开放",
+    "closed for now": "暂停开放",
     # --- issue 12: orglife
     # --- issue 12: ledger
     # --- issue 12: rankings

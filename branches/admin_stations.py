@@ -22,6 +22,9 @@ from .models import Facility, ServiceKind, ServiceSession, ServiceStation, Volun
 from .queries import volunteer_hours
 from .scope import (
     ADD,
+    CHANGE,
+    DELETE,
+    VIEW,
     estates_for,
     facilities_for,
     may,
@@ -46,10 +49,28 @@ def hours_url(station_id: int, year: int | None = None) -> str:
 
 
 class FacilityInline(BoundedInline, admin.TabularInline):
+    """The station's facilities: names, open or closed, order. One with sessions cannot be
+    deleted (Django's inline says so: the sessions protect it); close it instead."""
+
     model = Facility
     fields = ["position", "name", "name_en", "is_open"]
     extra = 0
     max_new = 3
+
+    def has_view_permission(self, request, obj=None):
+        return may(request.user, VIEW, Facility)
+
+    def has_add_permission(self, request, obj=None):
+        return may(request.user, ADD, Facility)
+
+    def has_change_permission(self, request, obj=None):
+        return may(request.user, CHANGE, Facility)
+
+    def has_delete_permission(self, request, obj=None):
+        return may(request.user, DELETE, Facility)
+
+    def get_queryset(self, request):
+        return facilities_for(request.user)
 
 
 @admin.register(ServiceStation)
@@ -120,6 +141,10 @@ class ServiceStationAdmin(ScopedModelAdmin):
             note=form.cleaned_data.get("note", ""),
         )
         obj.pk = opened.pk  # the page goes on to this station's page
+
+    def response_post_save_add(self, request, obj):
+        """A new station: on to its page, where its facilities are (the case's eight)."""
+        return redirect(reverse("admin:branches_servicestation_change", args=[obj.pk]))
 
     def get_urls(self):
         return [

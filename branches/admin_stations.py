@@ -3,6 +3,7 @@ volunteers, sessions (the list, a session's page, and the week grid a clerk type
 sessions into), and a station's volunteer hours for a year. Writes of sessions go through
 branches.stations; everything is read through the scope gate."""
 
+import re
 from datetime import datetime, time, timedelta
 
 from django.contrib import admin, messages
@@ -36,6 +37,11 @@ from .scope import (
 from .scoped_admin import BoundedInline, ScopedModelAdmin
 from .station_forms import SessionForm, WeekRows, parse_week, week_choices, week_param
 from .stations import session_change, session_delete, session_record, station_open
+
+# An id or a year as typed in a URL: ASCII digits, no more than a database integer holds
+# (Python's isdigit() takes "²" and "١", and SQLite cannot look up 2**63).
+ID = re.compile(r"[0-9]{1,12}")
+YEAR = re.compile(r"[0-9]{4}")
 
 
 def week_url(station_id: int, monday=None) -> str:
@@ -158,7 +164,7 @@ class ServiceStationAdmin(ScopedModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        if object_id and object_id.isdigit():
+        if object_id and ID.fullmatch(object_id):
             extra_context["station_links"] = {
                 "week": week_url(int(object_id)),
                 "hours": hours_url(int(object_id)),
@@ -174,7 +180,9 @@ class ServiceStationAdmin(ScopedModelAdmin):
             raise Http404
         this_year = timezone.localdate().year
         asked = request.GET.get("year", "")
-        year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= this_year + 1 else this_year
+        year = this_year
+        if YEAR.fullmatch(asked) and 2000 <= int(asked) <= this_year + 1:
+            year = int(asked)
         if asked and str(year) != asked:
             messages.warning(request, _("No such year: showing this year."))
         rows = volunteer_hours(station=station, year=year)
@@ -316,11 +324,11 @@ class ServiceSessionAdmin(ScopedModelAdmin):
     def _find_station_of_page(self, request):
         match = getattr(request, "resolver_match", None)
         object_id = match.kwargs.get("object_id") if match else None
-        if object_id and str(object_id).isdigit():
+        if object_id and ID.fullmatch(str(object_id)):
             session = sessions_for(request.user).filter(pk=object_id).first()
             return session.station if session else None
         wanted = request.GET.get("station", "")
-        if wanted.isdigit():
+        if ID.fullmatch(wanted):
             return stations_for(request.user).filter(pk=wanted).first()
         return None
 
@@ -378,7 +386,7 @@ class ServiceSessionAdmin(ScopedModelAdmin):
         station = request.GET.get("station__id__exact", "")
         extra_context["week_url"] = (
             week_url(int(station))
-            if station.isdigit()
+            if ID.fullmatch(station)
             else reverse("admin:branches_servicesession_week")
         )
         extra_context["may_add"] = self.has_add_permission(request)
@@ -402,7 +410,7 @@ class ServiceSessionAdmin(ScopedModelAdmin):
                     request, "admin/branches/servicesession/week_choose.html", context
                 )
             station = stations[0]
-        elif wanted.isdigit():
+        elif ID.fullmatch(wanted):
             station = stations_for(request.user).select_related("estate").filter(pk=wanted).first()
         else:
             station = None

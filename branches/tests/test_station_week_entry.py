@@ -197,3 +197,30 @@ def test_the_grid_offers_only_the_stations_people_and_facilities(client, world):
     form = read_form(html, "week-form")
     offered = {o.value for o in field(form, "row-0-facility").options if o.value}
     assert offered == {str(pk) for pk in station.facilities.values_list("pk", flat=True)}
+
+
+@pytest.mark.parametrize("station", ["abc", "²", "١", "99999999999999999999999", "-1", "1.5", ""])
+def test_a_strange_station_is_not_found_or_chosen(client, world, station):
+    open_station(world.a_estate)
+    open_station(world.a_estate2)
+    client.force_login(world.staff_a)
+    response = client.get(URL, {"station": station, "week": "²⁰²⁶-W01"})
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:  # no station asked: the list to choose from
+        assert "stations" in response.context
+
+
+@pytest.mark.parametrize("year", ["abc", "²⁰²⁶", "99999999999", "-1", "1999"])
+def test_a_strange_year_of_volunteer_hours_shows_this_year(client, world, year):
+    station = open_station(world.a_estate)
+    client.force_login(world.staff_a)
+    page = client.get(f"/admin/branches/servicestation/{station.pk}/hours/", {"year": year})
+    assert page.status_code == 200
+    assert page.context["year"] == timezone.localdate().year
+    for url in (
+        "/admin/branches/servicestation/²/change/",
+        "/admin/branches/servicesession/add/?station=²",
+        "/admin/branches/servicesession/add/?station=99999999999999999999999",
+        "/admin/branches/servicesession/?station__id__exact=²",
+    ):
+        assert client.get(url).status_code in (200, 302, 404), url

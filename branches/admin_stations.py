@@ -7,6 +7,7 @@ import re
 from datetime import datetime, time, timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -170,6 +171,8 @@ class ServiceStationAdmin(ScopedModelAdmin):
                 "hours": hours_url(int(object_id)),
                 "sessions": reverse("admin:branches_servicesession_changelist")
                 + f"?station__id__exact={object_id}",
+                "add_session": reverse("admin:branches_servicesession_add")
+                + f"?station={object_id}",
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -297,6 +300,17 @@ class ServiceSessionAdmin(ScopedModelAdmin):
     def n_volunteers(self, session):
         return session.n_volunteers
 
+    def get_autocomplete_fields(self, request):
+        # a page whose station is known offers that estate's people in a list to pick from
+        return [] if self._station_of_page(request) is not None else self.autocomplete_fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        station = self._station_of_page(request)
+        if station is not None and db_field.name in ("members", "volunteers"):
+            kwargs["queryset"] = db_field.related_model.objects.filter(estate=station.estate_id)
+            kwargs["widget"] = FilteredSelectMultiple(db_field.verbose_name, is_stacked=False)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name != "facility":
             return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -390,6 +404,9 @@ class ServiceSessionAdmin(ScopedModelAdmin):
             else reverse("admin:branches_servicesession_week")
         )
         extra_context["may_add"] = self.has_add_permission(request)
+        extra_context["add_url"] = reverse("admin:branches_servicesession_add") + (
+            f"?station={station}" if ID.fullmatch(station) else ""
+        )
         return super().changelist_view(request, extra_context)
 
     # --- a week of sessions, typed in one grid --------------------------------------------

@@ -1458,6 +1458,7 @@ ZH = {
     "Service stations": "党群服务站",
     "open to residents": "开放",
     "closed for now": "暂停开放",
+    "Record a session": "录入一次服务",
     # --- issue 12: orglife
     # --- issue 12: ledger
     # --- issue 12: rankings

@@ -93,3 +93,35 @@ def test_a_clerk_enters_two_sessions_and_the_station_page_counts_them(live_serve
     resident.screenshot(path=str(SHOTS / "stations-public-after.png"), full_page=True)
     phone.close()
     desk.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_station_staff_pages_load_without_a_policy_violation(live_server, world, browser):
+    from meetings.tests.test_browser_content_security_policy import (
+        DESKTOP,
+        Watched,
+        _staff_logs_in,
+    )
+
+    session_points()
+    station = open_station(world.a_estate)
+    session = record(station, people=9, members=[world.a_member])
+    base = live_server.url
+    w = Watched(browser, DESKTOP, "stations")
+    _staff_logs_in(w, base, world)
+    admin = f"{base}/admin/branches"
+    w.open(f"{admin}/servicestation/{station.pk}/change/", "station")
+    expect(w.page.locator("#facilities-group")).to_be_visible()
+    w.open(f"{admin}/servicestation/{station.pk}/hours/", "hours")
+    w.open(f"{admin}/servicesession/", "sessions")
+    w.open(f"{admin}/servicesession/week/?station={station.pk}", "week")
+    w.open(f"{admin}/servicesession/add/?station={station.pk}", "session-add")
+    # the admin's picker of the estate's members (its own scripts)
+    expect(w.page.locator("#id_members_from")).to_be_visible()
+    w.open(f"{admin}/servicesession/{session.pk}/change/", "session")
+    w.open(f"{admin}/servicesession/add/", "session-add-any")
+    w.page.locator(".select2-selection").first.click()
+    expect(w.page.locator(".select2-results")).to_be_visible()
+    w.open(f"{admin}/volunteer/add/", "volunteer-add")
+    w.clean()
+    w.context.close()

@@ -127,6 +127,16 @@ class ServiceStationAdmin(ScopedModelAdmin):
     def open_facilities(self, station):
         return f"{station.n_open} / {station.n_facilities}"
 
+    def get_list_display(self, request):
+        # the week grid is for those who record sessions; everyone may read the hours
+        if may(request.user, ADD, ServiceSession):
+            return self.list_display
+        return [*self.list_display[:-1], "hours_link"]
+
+    @admin.display(description=gettext_lazy("pages"))
+    def hours_link(self, station):
+        return format_html('<a href="{}">{}</a>', hours_url(station.pk), _("Volunteer hours"))
+
     @admin.display(description=gettext_lazy("pages"))
     def links(self, station):
         return format_html(

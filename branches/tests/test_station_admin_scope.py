@@ -114,6 +114,8 @@ def test_the_town_committee_reads_but_records_nothing(client, world, a_station):
     assert hours.status_code == 200 and world.a_member.name in hours.content.decode()
     assert client.get(f"{SESSIONS}{session.pk}/change/").status_code == 200
     assert 'id="week-entry-link"' not in client.get(SESSIONS).content.decode()
+    listed = client.get(STATIONS).content.decode()
+    assert "/hours/" in listed and "/week/" not in listed
     assert client.get(WEEK, {"station": station.pk}).status_code == 403
     assert client.get(f"{SESSIONS}add/").status_code == 403
     assert client.get(f"{STATIONS}add/").status_code == 403

@@ -176,14 +176,17 @@ class ServiceStationAdmin(ScopedModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if object_id and ID.fullmatch(object_id):
-            extra_context["station_links"] = {
-                "week": week_url(int(object_id)),
+            links = {
                 "hours": hours_url(int(object_id)),
                 "sessions": reverse("admin:branches_servicesession_changelist")
                 + f"?station__id__exact={object_id}",
-                "add_session": reverse("admin:branches_servicesession_add")
-                + f"?station={object_id}",
             }
+            if may(request.user, ADD, ServiceSession):
+                links["week"] = week_url(int(object_id))
+                links["add_session"] = (
+                    reverse("admin:branches_servicesession_add") + f"?station={object_id}"
+                )
+            extra_context["station_links"] = links
         return super().change_view(request, object_id, form_url, extra_context)
 
     def hours_view(self, request, object_id):

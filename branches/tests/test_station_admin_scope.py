@@ -109,7 +109,9 @@ def test_a_user_without_a_scope_sees_nothing(client, world, a_station):
 def test_the_town_committee_reads_but_records_nothing(client, world, a_station):
     station, volunteer, session = a_station
     client.force_login(world.town_user)
-    assert "光达秘密地点" in client.get(f"{STATIONS}{station.pk}/change/").content.decode()
+    html = client.get(f"{STATIONS}{station.pk}/change/").content.decode()
+    assert "光达秘密地点" in html and 'id="station-hours-link"' in html
+    assert 'id="station-week-link"' not in html
     hours = client.get(f"{STATIONS}{station.pk}/hours/")
     assert hours.status_code == 200 and world.a_member.name in hours.content.decode()
     assert client.get(f"{SESSIONS}{session.pk}/change/").status_code == 200

@@ -95,3 +95,19 @@ def test_a_new_year_starts_from_zero(client, world, stations, monkeypatch):
     page = client.get(f"/stations/{world.a_estate.pk}/")
     assert page.context["figures"].people == 0
     assert 'id="people-served">0<' in page.content.decode()
+
+
+def test_the_year_is_a_local_year(client, world):
+    """Half an hour either side of local midnight on New Year's Eve (16:00 UTC): the one
+    before counts in last year, the one after in this year."""
+    station = open_station(world.a_estate)
+    year = timezone.localdate().year
+    before = timezone.make_aware(datetime(year - 1, 12, 31, 23, 30))
+    after = timezone.make_aware(datetime(year, 1, 1, 0, 30))
+    if after > timezone.now():
+        pytest.skip("the first half hour of the year")
+    record(station, people=3, when=before)
+    record(station, people=4, when=after)
+    page = client.get(f"/stations/{world.a_estate.pk}/")
+    assert page.context["figures"].people == 4
+    assert client.get("/stations/").context["totals"]["people"] == 4

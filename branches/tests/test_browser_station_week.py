@@ -5,6 +5,7 @@ station page, on a phone, then shows the residents served this year grown by the
 Needs Debian's browser at /usr/bin/chromium (Playwright drives it; nothing is downloaded).
 Without it the module is skipped, unless REQUIRE_BROWSER is set: then it fails."""
 
+import importlib
 import re
 from datetime import timedelta
 
@@ -21,6 +22,19 @@ skip_module_without_browser()
 from playwright.sync_api import expect  # noqa: E402 - only once the browser is there
 
 PASSWORD = "pw-for-tests"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _seeded_lists_back(django_db_blocker):
+    """A live test ends with a flush, which also empties the lists migration 0007 seeds (the
+    points per contribution, the kinds of service and of meeting, the five standards): put
+    them back after this module, as the migration left them, for the tests that follow."""
+    yield
+    from django.apps import apps
+
+    seeds = importlib.import_module("branches.migrations.0007_five_modernizations_rules")
+    with django_db_blocker.unblock():
+        seeds.defaults(apps, None)
 
 
 @pytest.fixture

@@ -482,6 +482,7 @@ class StaffUserAdmin(UserAdmin):
 
 # The Five Modernizations' admin pages, each in its own module (registered on import).
 # --- stations
+from . import admin_stations  # noqa: E402,F401
 # --- orglife
 # --- ledger
 # --- rankings

@@ -56,6 +56,155 @@ def communities_to_call() -> list[Community]:
 
 
 # --- stations (issue 12) ---
+from dataclasses import dataclass  # noqa: E402
+from datetime import datetime  # noqa: E402
+
+from django.db.models import Count, Q, Sum  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from .models import (  # noqa: E402
+    Facility,
+    Member,
+    ServiceKind,
+    ServiceSession,
+    ServiceStation,
+    Volunteer,
+)
+
+# The service stations: a station's year in figures, the public list, volunteer hours. A
+# year is a local calendar year (TIME_ZONE); every figure is one aggregate query.
+
+
+def year_span(year: int) -> tuple[datetime, datetime]:
+    """The first instant of the local year and of the next one."""
+    return (
+        timezone.make_aware(datetime(year, 1, 1)),
+        timezone.make_aware(datetime(year + 1, 1, 1)),
+    )
+
+
+def _sessions_in(year: int) -> Q:
+    start, end = year_span(year)
+    return Q(starts_at__gte=start, starts_at__lt=end)
+
+
+@dataclass
+class StationFigures:
+    sessions: int
+    people: int
+    by_facility: list  # [(facility, sessions, people)], every facility of the station
+    by_kind: list  # [(kind, sessions, people)], the kinds served this year
+
+
+def station_year_figures(*, station: ServiceStation, year: int) -> StationFigures:
+    """A station's sessions and residents served in a year, in all, by facility and by
+    kind of service: three grouped queries."""
+    this_year = _sessions_in(year)
+    totals = ServiceSession.objects.filter(this_year, station=station).aggregate(
+        sessions=Count("pk"), people=Coalesce(Sum("people_served"), 0)
+    )
+    in_year = Q(sessions__starts_at__gte=year_span(year)[0]) & Q(
+        sessions__starts_at__lt=year_span(year)[1]
+    )
+    facilities = (
+        Facility.objects.filter(station=station)
+        .annotate(
+            n_sessions=Count("sessions", filter=in_year),
+            n_people=Coalesce(Sum("sessions__people_served", filter=in_year), 0),
+        )
+        .order_by("position", "name")
+    )
+    kinds = (
+        ServiceKind.objects.filter(sessions__station=station)
+        .annotate(
+            n_sessions=Count("sessions", filter=in_year),
+            n_people=Coalesce(Sum("sessions__people_served", filter=in_year), 0),
+        )
+        .filter(n_sessions__gt=0)
+        .order_by("-n_people", "position", "name")
+    )
+    return StationFigures(
+        sessions=totals["sessions"],
+        people=totals["people"],
+        by_facility=[(f, f.n_sessions, f.n_people) for f in facilities],
+        by_kind=[(k, k.n_sessions, k.n_people) for k in kinds],
+    )
+
+
+def station_recent_sessions(*, station: ServiceStation, limit: int = 10) -> list[ServiceSession]:
+    """The station's last sessions (when, what, where, how many served), newest first; no
+    names of who served or of residents."""
+    return list(
+        ServiceSession.objects.filter(station=station, starts_at__lte=timezone.now())
+        .select_related("kind", "facility")
+        .only(
+            "starts_at",
+            "minutes",
+            "people_served",
+            "kind__name",
+            "kind__name_en",
+            "facility__name",
+            "facility__name_en",
+        )
+        .order_by("-starts_at", "-pk")[:limit]
+    )
+
+
+def stations_with_year_figures(*, year: int) -> tuple[list[Estate], dict]:
+    """The estates that have a station, each with `station`, `n_sessions` and `n_people` for
+    the year (one grouped query), by community and name; and the totals across them."""
+    start, end = year_span(year)
+    in_year = Q(station__sessions__starts_at__gte=start) & Q(station__sessions__starts_at__lt=end)
+    estates = list(
+        Estate.objects.filter(station__isnull=False)
+        .select_related("station", "community")
+        .annotate(
+            n_sessions=Count("station__sessions", filter=in_year),
+            n_people=Coalesce(Sum("station__sessions__people_served", filter=in_year), 0),
+        )
+        .order_by("community__name", "name")
+    )
+    totals = ServiceSession.objects.filter(starts_at__gte=start, starts_at__lt=end).aggregate(
+        sessions=Count("pk"), people=Coalesce(Sum("people_served"), 0)
+    )
+    totals["stations"] = len(estates)
+    return estates, totals
+
+
+@dataclass
+class ServerHours:
+    name: str
+    kind: str  # "member", or Volunteer.Kind
+    organisation: str
+    sessions: int
+    minutes: int
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+def volunteer_hours(*, station: ServiceStation, year: int) -> list[ServerHours]:
+    """Who served at the station in the year (its members, volunteers and professionals),
+    with their sessions and hours (each session's length counts for each who served), most
+    hours first: two grouped queries."""
+    start, end = year_span(year)
+    at = Q(sessions__station=station, sessions__starts_at__gte=start, sessions__starts_at__lt=end)
+    members = (
+        Member.objects.filter(at)
+        .values("pk", "name")
+        .annotate(n=Count("sessions"), m=Sum("sessions__minutes"))
+    )
+    volunteers = (
+        Volunteer.objects.filter(at)
+        .values("pk", "name", "kind", "organisation")
+        .annotate(n=Count("sessions"), m=Sum("sessions__minutes"))
+    )
+    rows = [ServerHours(r["name"], "member", "", r["n"], r["m"]) for r in members] + [
+        ServerHours(r["name"], r["kind"], r["organisation"], r["n"], r["m"]) for r in volunteers
+    ]
+    return sorted(rows, key=lambda r: (-r.minutes, r.name))
 
 
 # --- orglife (issue 12) ---

@@ -77,6 +77,7 @@ urlpatterns = [
     ),
     # the Five Modernizations' public pages (issue 12)
     # --- stations
+    path("stations/", include("branches.station_urls")),
     # --- rankings
     path("", include("governance.brightness_urls")),
     # the language switch; it also remembers a staff user's choice (for their messages)

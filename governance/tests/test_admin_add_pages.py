@@ -133,6 +133,26 @@ ADD_PAGES: dict[str, AddPage] = {
     ),
     # The Five Modernizations (issue 12)
     # --- stations
+    # a station opens through station_open (with the case's facilities); its session
+    # through session_record; the kinds of service are the town's list
+    # (A's first estate has its station already, `place`: its secretary may add none)
+    "branches.servicestation": AddPage(
+        ("superuser", "staff_a"),
+        lambda w: {"estate": w.a_estate2.pk, "location": "2栋架空层", "opening_hours": "每天"},
+        check=lambda station, user: station.facilities.count() == 8 or pytest.fail("facilities"),
+    ),
+    "branches.servicekind": AddPage(("superuser",), lambda w: {"name": "家电维修"}),
+    "branches.volunteer": AddPage(STAFF, lambda w: {"estate": w.a_estate.pk, "name": "赵医生"}),
+    "branches.servicesession": AddPage(
+        STAFF,
+        lambda w: {
+            "station": w.station.pk,
+            "facility": w.station.facilities.first().pk,
+            "kind": w.service_kind.pk,
+            "people_served": "12",
+        },
+        check=lambda session, user: session.recorded_by == user or pytest.fail("recorded_by"),
+    ),
     # --- orglife
     # --- ledger
     # --- checklist
@@ -144,6 +164,12 @@ def place(world):
     """The world, with an appeal category (seeded by a migration; a transactional test may
     have flushed it)."""
     world.appeal_category = AppealCategory.objects.get_or_create(name="物业管理")[0]
+    # issue 12, stations: a station and a kind of service for the session's add page
+    from branches.stations import station_open
+    from branches.tests.stations_helpers import kind
+
+    world.station = station_open(estate=world.a_estate, location="2栋", opening_hours="每天")
+    world.service_kind = kind()
     return world
 
 

@@ -64,6 +64,14 @@ class Command(BaseCommand):
         # The Five Modernizations (issue 12), in this order: credits from sessions and
         # meetings first, the ledger's awards, the ranking's tie, last year's checklist.
         # --- stations
+        from branches.demo_stations import seed_stations_demo
+
+        stations = seed_stations_demo()
+        self.stdout.write(
+            "Service stations: {stations}, {volunteers} volunteers; the last year "
+            "{sessions} sessions, {people} residents served ({people_this_year} this "
+            "year).".format(**stations)
+        )
         # --- orglife
         # --- ledger
         # --- rankings

@@ -483,6 +483,7 @@ class StaffUserAdmin(UserAdmin):
 # The Five Modernizations' admin pages, each in its own module (registered on import).
 # --- stations
 # --- orglife
+from . import admin_orglife  # noqa: E402,F401
 # --- ledger
 # --- rankings
 # --- checklist

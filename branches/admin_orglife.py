@@ -96,7 +96,7 @@ class OrgMeetingAdmin(ScopedModelAdmin):
     change_list_template = "admin/branches/orgmeeting/change_list.html"
     list_display = ["held_at", "kind", "estate", "group", "topic", "present", "expected"]
     list_filter = ["kind", "estate"]
-    list_select_related = ["kind", "estate", "group"]
+    list_select_related = ["kind", "estate", "group__estate"]
     search_fields = ["topic"]
     fields = ["estate", "group", "kind", "held_at", "topic", "place", "minutes"]
     inlines = [AttendanceInline]
@@ -113,6 +113,11 @@ class OrgMeetingAdmin(ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["estate"] if obj is not None else []  # a meeting is of its branch for good
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "group":  # a group is named with its estate's name
+            kwargs["queryset"] = scope.groups_for(request.user).select_related("estate")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=gettext_lazy("present"), ordering="n_present")
     def present(self, meeting):

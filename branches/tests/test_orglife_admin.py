@@ -13,6 +13,7 @@ from branches.models import ContributionEntry, OrgMeeting, OrgMeetingKind
 from branches.orglife import Attendance, org_meeting_record
 from branches.tests.factories import MemberFactory, UserFactory
 from branches.tests.html_forms import read_form
+from branches.tests.orglife_seeded import seeded_lists  # noqa: F401
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADD = reverse("admin:branches_orgmeeting_add")

@@ -18,6 +18,7 @@ from branches.orglife import (
     org_meeting_record,
 )
 from branches.tests.factories import MemberFactory
+from branches.tests.orglife_seeded import seeded_lists  # noqa: F401
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

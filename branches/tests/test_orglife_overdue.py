@@ -14,6 +14,7 @@ from branches.orglife import last_completed_period, org_meeting_record
 from branches.queries import org_life_overdue
 from branches.services import group_set_buildings
 from branches.tests.factories import BuildingFactory, BuildingGroupFactory, EstateFactory
+from branches.tests.orglife_seeded import seeded_lists  # noqa: F401
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = ZoneInfo("UTC")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from branches.models import OrgMeeting, OrgMeetingKind
 from branches.orglife import Attendance, org_meeting_record
 from branches.services import group_set_buildings
+from branches.tests.orglife_seeded import seeded_lists  # noqa: F401
 
 from .factories import BuildingFactory, BuildingGroupFactory, EstateFactory, MemberFactory
 

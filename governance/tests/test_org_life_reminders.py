@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from branches.models import OrgMeetingKind
 from branches.orglife import org_meeting_record
+from branches.tests.orglife_seeded import seeded_lists  # noqa: F401
 from governance.celery import app
 from governance.org_life import sweep_org_life_reminders
 from meetings.models import Notification

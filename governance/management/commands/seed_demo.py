@@ -65,6 +65,15 @@ class Command(BaseCommand):
         # meetings first, the ledger's awards, the ranking's tie, last year's checklist.
         # --- stations
         # --- orglife
+        from branches.demo_orglife import seed_orglife_demo
+
+        orglife = seed_orglife_demo()
+        self.stdout.write(
+            "Organisational life: {meetings} meetings, {attendance} attendances "
+            "({absences} absent with a reason); overdue: {branches}.".format(
+                branches=", ".join(orglife["overdue"]) or "none", **orglife
+            )
+        )
         # --- ledger
         # --- rankings
         # --- checklist

@@ -80,6 +80,12 @@ class AttendanceInline(BoundedInline, admin.TabularInline):
     def get_queryset(self, request):
         return scope.attendance_for(request.user).select_related("member")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        for can in ("add", "change", "delete", "view"):  # a member is chosen, not edited here
+            setattr(field.widget, f"can_{can}_related", False)
+        return field
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if "member" in formset.form.base_fields:  # a class made for this request

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .ledger import ledger_award, ledger_withdraw
+from .ledger import ledger_award, ledger_withdraw, rule_points
 from .models import (
     BuildingGroup,
     ContributionEntry,
@@ -164,17 +164,21 @@ def _settle_credits(meeting: OrgMeeting, *, by, reason: str, again: bool = False
                 key=_credit_key(meeting, member_id, number), reason=_withdraw_reason(reason), by=by
             )
             credits[member_id] = (number, True)
-    members = Member.objects.in_bulk(present)
-    for member_id in sorted(present):
-        number, withdrawn = credits.get(member_id, (0, True))
-        if withdrawn:
-            ledger_award(
-                member=members[member_id],
-                source=ContributionSource.MEETING,
-                key=_credit_key(meeting, member_id, number + 1),
-                on=on,
-                by=by,
-            )
+    due = [m for m in sorted(present) if credits.get(m, (0, True))[1]]
+    if not due:
+        return
+    members = Member.objects.in_bulk(due)
+    points = rule_points(ContributionSource.MEETING)  # read once for the whole list
+    for member_id in due:
+        number = credits.get(member_id, (0, True))[0]
+        ledger_award(
+            member=members[member_id],
+            source=ContributionSource.MEETING,
+            key=_credit_key(meeting, member_id, number + 1),
+            on=on,
+            points=points,
+            by=by,
+        )
 
 
 def _full_clean(meeting: OrgMeeting) -> None:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -163,6 +164,15 @@ class OrgMeetingAdmin(ScopedModelAdmin):
             self.message_user(
                 request, " ".join(getattr(refused, "messages", [str(refused)])), "error"
             )
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:  # None: the service refused it (said in a message)
+            super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:  # refused at the last moment (a race): the add page again
+            return redirect(request.get_full_path())
+        return super().response_add(request, obj, post_url_continue)
 
     def delete_model(self, request, obj):
         org_meeting_delete(meeting=obj, by=request.user)

@@ -92,6 +92,7 @@ class OrgLifeOverdue:
 
     estate_id: int
     estate: str
+    community_id: int
     community: str
     group_id: int | None
     group: str
@@ -155,35 +156,39 @@ def org_life_overdue(*, user=None, estate_ids=None, now=None) -> list[OrgLifeOve
             branch_kinds,
             unit="estate",
             founded="branch_founded",
-            fields=["pk", "name", "community_name"],
+            fields=["pk", "name", "community_id", "community_name"],
         )
         for row in rows:
             for kind, start, end in branch_kinds:
                 if row[f"missed_{kind.pk}"]:
                     found.append(
                         OrgLifeOverdue(
-                            row["pk"], row["name"], row["community_name"], None, "",
+                            row["pk"], row["name"], row["community_id"], row["community_name"],
+                            None, "",
                             kind, start, end, row[f"last_{kind.pk}"],
                         )
                     )  # fmt: skip
     if group_kinds:
         groups = BuildingGroup.objects.filter(estate__in=estates).annotate(
-            estate_name=F("estate__name"), community_name=F("estate__community__name")
+            estate_name=F("estate__name"),
+            community_id=F("estate__community_id"),
+            community_name=F("estate__community__name"),
         )
         rows = _overdue_rows(
             groups,
             group_kinds,
             unit="group",
             founded="estate__branch_founded",
-            fields=["pk", "name", "estate_id", "estate_name", "community_name"],
+            fields=["pk", "name", "estate_id", "estate_name", "community_id", "community_name"],
         )
         for row in rows:
             for kind, start, end in group_kinds:
                 if row[f"missed_{kind.pk}"]:
                     found.append(
                         OrgLifeOverdue(
-                            row["estate_id"], row["estate_name"], row["community_name"],
-                            row["pk"], row["name"], kind, start, end, row[f"last_{kind.pk}"],
+                            row["estate_id"], row["estate_name"], row["community_id"],
+                            row["community_name"], row["pk"], row["name"], kind, start, end,
+                            row[f"last_{kind.pk}"],
                         )
                     )  # fmt: skip
     found.sort(key=lambda o: (o.community, o.estate, o.group, o.kind.position, o.kind.name))

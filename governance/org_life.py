@@ -12,8 +12,8 @@ five minutes (run_sweeps) records nothing new and costs a few queries. A meeting
 late clears the item from the pages; a message sent stays sent.
 
 Who is told: the estate's branch secretaries (`secretaries_by_estate`: the staff with a
-secretary's scope there and the secretary named on the estate). A branch without a
-secretary is on the staff's overdue page, not messaged. Only in working hours."""
+secretary's scope there and the secretary named on the estate); a branch without one, its
+community's staff, as the return-visit reminders do. Only in working hours."""
 
 from collections import defaultdict
 from datetime import datetime
@@ -21,7 +21,11 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.queries import org_life_overdue, secretaries_by_estate
+from branches.queries import (
+    community_staff_by_community,
+    org_life_overdue,
+    secretaries_by_estate,
+)
 from meetings.messaging import enqueue_deliveries, message_staff_user, site_url
 from meetings.models import Notification
 from meetings.reminders import in_working_hours
@@ -32,7 +36,8 @@ def _key(estate_id: int, closed, user_id: int) -> str:
 
 
 def sweep_org_life_reminders(now: datetime | None = None) -> int:
-    """Remind the secretaries of branches with overdue meetings; returns the messages sent."""
+    """Remind the secretaries (else the community's staff) of branches with overdue
+    meetings; returns the messages sent."""
     now = now or timezone.now()
     if not in_working_hours(now):
         return 0
@@ -42,10 +47,15 @@ def sweep_org_life_reminders(now: datetime | None = None) -> int:
     if not items:
         return 0
     secretaries = secretaries_by_estate({estate_id for estate_id, _closed in items})
+    staff = community_staff_by_community({found[0].community_id for found in items.values()})
+    recipients = {
+        estate_id: secretaries[estate_id] or staff[found[0].community_id]
+        for (estate_id, _closed), found in items.items()
+    }
     keys = {
         (estate_id, closed, user.pk): _key(estate_id, closed, user.pk)
         for estate_id, closed in items
-        for user in secretaries[estate_id]
+        for user in recipients[estate_id]
     }
     sent = set(
         Notification.objects.filter(dedupe_key__in=keys.values()).values_list(
@@ -56,7 +66,7 @@ def sweep_org_life_reminders(now: datetime | None = None) -> int:
     for (estate_id, closed, user_id), key in sorted(keys.items()):
         if key in sent:
             continue
-        user = next(u for u in secretaries[estate_id] if u.pk == user_id)
+        user = next(u for u in recipients[estate_id] if u.pk == user_id)
         overdue = items[(estate_id, closed)]
         message = message_staff_user(
             Notification.Kind.ORG_LIFE_OVERDUE,

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from branches.models import OrgMeetingKind
-from branches.orglife import org_meeting_record
+from branches.models import OrgMeeting, OrgMeetingKind
+from branches.orglife import org_meeting_delete, org_meeting_record
 from branches.tests.orglife_seeded import seeded_lists  # noqa: F401
 from governance.celery import app
 from governance.org_life import sweep_org_life_reminders
@@ -85,3 +85,16 @@ def test_run_sweeps_and_the_schedule_run_it(world, expected, capsys):
     assert sent().count() == 1
     entries = {e["task"] for e in app.conf.beat_schedule.values()}
     assert "governance.tasks.sweep_org_life_reminders" in entries
+
+
+def test_a_branch_without_a_secretary_tells_its_community_staff(world, expected):
+    sweep_org_life_reminders(now=at(2026, 4, 1, 10))
+    assert set(sent().values_list("user__username", flat=True)) == {"xinducheng"}
+    # A's second branch (no secretary) did not meet in April: A's community staff are told
+    for meeting in OrgMeeting.objects.filter(estate=world.a_estate2, held_at__month=4):
+        org_meeting_delete(meeting=meeting)
+    assert sweep_org_life_reminders(now=at(2026, 5, 1, 10)) == 2  # A's two branches
+    told = {(m.user.username, m.subject) for m in sent()}
+    assert ("guangda", f"{world.a_estate2.name}组织生活逾期未开") in told
+    assert ("xinducheng", f"{world.a_estate.name}组织生活逾期未开") in told
+    assert not sent().filter(user=world.staff_b).exists()  # never another community's

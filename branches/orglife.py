@@ -116,12 +116,17 @@ def _clean_attendance(estate: Estate, attendance) -> list[Attendance]:
     return [Attendance(r.member, r.present, "" if r.present else r.reason.strip()) for r in rows]
 
 
-def _credit_keys(meeting: OrgMeeting) -> dict[int, tuple[int, bool]]:
-    """{member id: (the latest credit number, whether it was withdrawn)} for a meeting, from
-    its ledger keys `meeting:<id>:member:<m>[:<n>][:withdrawn]` (one query)."""
+def _credit_keys(meeting: OrgMeeting, member_ids) -> dict[int, tuple[int, bool]]:
+    """{member id: (the latest credit number, whether it was withdrawn)} for a meeting and
+    the members who were on its list, from the ledger keys
+    `meeting:<id>:member:<m>[:<n>][:withdrawn]` (one query, by the members' index)."""
     prefix = f"meeting:{meeting.pk}:member:"
     found: dict[int, tuple[int, bool]] = {}
-    keys = ContributionEntry.objects.filter(key__startswith=prefix).values_list("key", flat=True)
+    if not member_ids:
+        return found
+    keys = ContributionEntry.objects.filter(
+        member__in=list(member_ids), key__startswith=prefix
+    ).values_list("key", flat=True)
     for key in keys:
         parts = key[len(prefix) :].split(":")
         withdrawn = parts[-1] == "withdrawn"
@@ -152,12 +157,15 @@ def _withdraw_reason(text: str) -> str:
         return _(text)
 
 
-def _settle_credits(meeting: OrgMeeting, *, by, reason: str, again: bool = False) -> None:
+def _settle_credits(
+    meeting: OrgMeeting, *, by, reason: str, listed_before=(), again: bool = False
+) -> None:
     """Make the ledger agree with the attendance: a credit for each member present, none for
-    anyone else. `again` withdraws every credit first (the meeting's day changed)."""
+    anyone else (`listed_before`: the members on the list before this change, whose credits
+    may need withdrawing). `again` withdraws every credit first (the meeting's day changed)."""
     on = timezone.localtime(meeting.held_at, local_zone()).date()
-    credits = _credit_keys(meeting)
     present = set(meeting.attendance.filter(present=True).values_list("member_id", flat=True))
+    credits = _credit_keys(meeting, set(listed_before) | present)
     for member_id, (number, withdrawn) in credits.items():
         if not withdrawn and (again or member_id not in present):
             ledger_withdraw(
@@ -186,6 +194,10 @@ def _full_clean(meeting: OrgMeeting) -> None:
         meeting.full_clean(exclude=["recorded_by"])
     except ValidationError as error:
         raise ValidationError(error.message_dict) from None
+
+
+def _listed(meeting: OrgMeeting) -> set[int]:
+    return set(OrgAttendance.objects.filter(meeting=meeting).values_list("member_id", flat=True))
 
 
 def _write_attendance(meeting: OrgMeeting, rows: list[Attendance]) -> None:
@@ -238,7 +250,7 @@ def org_meeting_record(
     rows = _clean_attendance(estate, attendance)
     meeting.save()
     _write_attendance(meeting, rows)
-    _settle_credits(meeting, by=by, reason=ABSENT)
+    _settle_credits(meeting, by=by, reason=ABSENT)  # a new meeting: no credit yet
     return meeting
 
 
@@ -259,6 +271,7 @@ def org_meeting_change(*, meeting: OrgMeeting, attendance=None, by=None, **field
         setattr(meeting, name, value.strip() if name in ("topic", "place") else value)
     _full_clean(meeting)
     rows = None if attendance is None else _clean_attendance(meeting.estate, attendance)
+    listed_before = _listed(meeting)
     meeting.save()
     if rows is not None:
         _write_attendance(meeting, rows)
@@ -266,6 +279,7 @@ def org_meeting_change(*, meeting: OrgMeeting, attendance=None, by=None, **field
     _settle_credits(
         meeting,
         by=by,
+        listed_before=listed_before,
         again=moved,
         reason=MOVED if moved else ABSENT,
     )
@@ -276,8 +290,9 @@ def org_meeting_change(*, meeting: OrgMeeting, attendance=None, by=None, **field
 def org_meeting_delete(*, meeting: OrgMeeting, by=None) -> None:
     """Delete a meeting recorded by mistake: its credits are withdrawn, its attendance goes."""
     _require(by, DELETE, meeting.estate)
+    listed_before = _listed(meeting)
     OrgAttendance.objects.filter(meeting=meeting).delete()
-    _settle_credits(meeting, by=by, reason=DELETED)
+    _settle_credits(meeting, by=by, listed_before=listed_before, reason=DELETED)
     meeting.delete()
 
 

@@ -77,8 +77,10 @@ def test_absent_then_present_again_is_withdrawn_then_credited_again(world, kinds
     org_meeting_change(meeting=meeting, attendance=[(second, True, "")])  # taken off the list
     assert points(first) == 0 and points(second) == 1
     assert not OrgAttendance.objects.filter(meeting=meeting, member=first).exists()
-    # the ledger kept every step: credit, withdrawal, credit again, withdrawal
-    assert ContributionEntry.objects.filter(member=first).count() == 4
+    org_meeting_change(meeting=meeting, attendance=[(second, True, ""), (first, True, "")])
+    assert points(first) == 1  # put back on the list: credited again
+    # the ledger kept every step: credit, withdrawal, credit, withdrawal, credit
+    assert ContributionEntry.objects.filter(member=first).count() == 5
 
 
 def test_deleting_the_meeting_withdraws_its_credits(world, kinds, people):

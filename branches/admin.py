@@ -484,6 +484,7 @@ class StaffUserAdmin(UserAdmin):
 # --- stations
 from . import admin_stations  # noqa: E402,F401
 # --- orglife
+from . import admin_orglife  # noqa: E402,F401
 # --- ledger
 # --- rankings
 # --- checklist

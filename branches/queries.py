@@ -209,6 +209,177 @@ def volunteer_hours(*, station: ServiceStation, year: int) -> list[ServerHours]:
 
 # --- orglife (issue 12) ---
 
+from dataclasses import dataclass  # noqa: E402
+from datetime import datetime  # noqa: E402
+
+from django.db.models import (  # noqa: E402
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import NullIf  # noqa: E402
+
+from .models import BuildingGroup, OrgMeeting, OrgMeetingKind  # noqa: E402
+from .orglife import last_completed_period, period_label, year_bounds  # noqa: E402
+from .scope import estates_for, members_for  # noqa: E402
+
+# Organisational life: which branches and groups missed an expected meeting, the last
+# meeting of each kind, attendance rates. The periods are branches.orglife's.
+
+
+@dataclass(frozen=True)
+class OrgLifeOverdue:
+    """A branch (group None) or a building group that held no meeting of `kind` in the last
+    completed period [start, end) it was expected in; `last_held`: its latest such meeting."""
+
+    estate_id: int
+    estate: str
+    community_id: int
+    community: str
+    group_id: int | None
+    group: str
+    kind: OrgMeetingKind
+    start: datetime
+    end: datetime
+    last_held: datetime | None
+
+    @property
+    def period(self) -> str:
+        return period_label(self.start, self.end)
+
+
+def _expected_kinds(now):
+    """The kinds with an expectation, each with its last completed period (one query)."""
+    kinds = OrgMeetingKind.objects.filter(every_months__isnull=False).order_by("position", "name")
+    return [(kind, *last_completed_period(kind.every_months, now)) for kind in kinds]
+
+
+def _overdue_rows(units, kinds, *, unit: str, founded: str, fields):
+    """`units` (estates or groups) annotated, per kind, with "missed it" and the last meeting;
+    only those that missed at least one, as values (one query)."""
+    flags, lasts = {}, {}
+    for kind, start, end in kinds:
+        held = OrgMeeting.objects.filter(
+            **{unit: OuterRef("pk")}, kind=kind, held_at__gte=start, held_at__lt=end
+        )
+        # Expected only in periods that start on or after the branch's founding (when known).
+        existed = Q(**{f"{founded}__isnull": True}) | Q(**{f"{founded}__lte": start.date()})
+        flags[f"missed_{kind.pk}"] = ExpressionWrapper(
+            existed & ~Exists(held), output_field=BooleanField()
+        )
+        lasts[f"last_{kind.pk}"] = Subquery(
+            OrgMeeting.objects.filter(**{unit: OuterRef("pk")}, kind=kind)
+            .order_by("-held_at")
+            .values("held_at")[:1]
+        )
+    if not flags:
+        return []
+    any_missed = Q()
+    for name in flags:
+        any_missed |= Q(**{name: True})
+    return list(units.annotate(**flags, **lasts).filter(any_missed).values(*fields, *flags, *lasts))
+
+
+def org_life_overdue(*, user=None, estate_ids=None, now=None) -> list[OrgLifeOverdue]:
+    """The branches (kinds held by each branch) and the building groups (kinds held by each
+    group) whose expected meeting is overdue: none held in the kind's last completed period
+    (branches.orglife). Within the user's scope (all estates for user=None: the sweep),
+    optionally some estates only. Three queries whatever the number of estates."""
+    kinds = _expected_kinds(now)
+    branch_kinds = [k for k in kinds if k[0].level == OrgMeetingKind.Level.BRANCH]
+    group_kinds = [k for k in kinds if k[0].level == OrgMeetingKind.Level.GROUP]
+    estates = Estate.objects.all() if user is None else estates_for(user)
+    if estate_ids is not None:
+        estates = estates.filter(pk__in=list(estate_ids))
+    found = []
+    if branch_kinds:
+        rows = _overdue_rows(
+            estates.annotate(community_name=F("community__name")),
+            branch_kinds,
+            unit="estate",
+            founded="branch_founded",
+            fields=["pk", "name", "community_id", "community_name"],
+        )
+        for row in rows:
+            for kind, start, end in branch_kinds:
+                if row[f"missed_{kind.pk}"]:
+                    found.append(
+                        OrgLifeOverdue(
+                            row["pk"], row["name"], row["community_id"], row["community_name"],
+                            None, "",
+                            kind, start, end, row[f"last_{kind.pk}"],
+                        )
+                    )  # fmt: skip
+    if group_kinds:
+        groups = BuildingGroup.objects.filter(estate__in=estates).annotate(
+            estate_name=F("estate__name"),
+            community_id=F("estate__community_id"),
+            community_name=F("estate__community__name"),
+        )
+        rows = _overdue_rows(
+            groups,
+            group_kinds,
+            unit="group",
+            founded="estate__branch_founded",
+            fields=["pk", "name", "estate_id", "estate_name", "community_id", "community_name"],
+        )
+        for row in rows:
+            for kind, start, end in group_kinds:
+                if row[f"missed_{kind.pk}"]:
+                    found.append(
+                        OrgLifeOverdue(
+                            row["estate_id"], row["estate_name"], row["community_id"],
+                            row["community_name"], row["pk"], row["name"], kind, start, end,
+                            row[f"last_{kind.pk}"],
+                        )
+                    )  # fmt: skip
+    found.sort(key=lambda o: (o.community, o.estate, o.group, o.kind.position, o.kind.name))
+    return found
+
+
+def org_life_last_meetings(*, estate_ids) -> dict[tuple[int, int | None, int], datetime]:
+    """{(estate id, group id or None, kind id): when its last meeting of that kind was held},
+    for the kinds with an expectation, in one grouped query."""
+    rows = (
+        OrgMeeting.objects.filter(estate__in=list(estate_ids), kind__every_months__isnull=False)
+        .values("estate", "group", "kind")
+        .annotate(last=Max("held_at"))
+        .order_by()
+    )
+    return {(r["estate"], r["group"], r["kind"]): r["last"] for r in rows}
+
+
+def org_attendance_rates(*, user, year: int, estate_id: int | None = None):
+    """Members in the user's scope with the meetings of `year` (local) they were expected at,
+    were present at, and the rate in percent (present / expected), all counted by the
+    database; only members expected at least once, by estate and name."""
+    start, end = year_bounds(year)
+    in_year = Q(attendance__meeting__held_at__gte=start, attendance__meeting__held_at__lt=end)
+    members = members_for(user)
+    if estate_id is not None:
+        members = members.filter(estate=estate_id)
+    return (
+        members.annotate(
+            expected=Count("attendance", filter=in_year),
+            present=Count("attendance", filter=in_year & Q(attendance__present=True)),
+        )
+        .filter(expected__gt=0)
+        .annotate(
+            rate=ExpressionWrapper(
+                F("present") * 100.0 / NullIf(F("expected"), 0), output_field=FloatField()
+            )
+        )
+        .select_related("estate", "group")
+        .order_by("estate__name", "name", "pk")
+    )
+
 
 # --- ledger (issue 12) ---
 

@@ -68,6 +68,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=30),
     },
     # --- orglife
+    # Every working day at 09:20: remind the secretary of each branch whose expected
+    # organisational-life meeting (its own or a building group's) was missed in the period
+    # just ended (governance/org_life.py); once per branch and period, so a daily run is
+    # enough and a missed day is made up the next.
+    "org-life-reminders": {
+        "task": "governance.tasks.sweep_org_life_reminders",
+        "schedule": crontab(hour=9, minute=20),
+    },
     # --- ledger
     # Once a year, early in January (YEAR_END_MONTH/DAY/HOUR, default 5 January at 02:00):
     # the year end for the year just ended, drafts only (delivery waits for approval).

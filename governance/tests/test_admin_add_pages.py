@@ -154,6 +154,22 @@ ADD_PAGES: dict[str, AddPage] = {
         check=lambda session, user: session.recorded_by == user or pytest.fail("recorded_by"),
     ),
     # --- orglife
+    # The kinds of regular meeting are a town's list (superusers edit it); a meeting is
+    # saved with its attendance through org_meeting_record.
+    "branches.orgmeetingkind": AddPage(
+        ("superuser",), lambda w: {"name": "支部书记讲党课", "level": "branch", "every_months": 12}
+    ),
+    "branches.orgmeeting": AddPage(
+        STAFF,
+        lambda w: {
+            "estate": w.a_estate.pk,
+            "kind": apps.get_model("branches.OrgMeetingKind").objects.get(name="支部委员会会议").pk,
+            "held_at_0": "2026-03-10",
+            "held_at_1": "19:00",
+            "topic": "支委会例会",
+            "attendance-0-member": w.a_member.pk,
+        },
+    ),
     # --- ledger
     # --- checklist
 }

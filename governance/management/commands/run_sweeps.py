@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.measures import sweep_measure_reminders
+from governance.org_life import sweep_org_life_reminders
 from governance.yearend import evaluations_deliver_pending
 from meetings import kept_photos, messaging, reminders, retention
 from meetings.queries import messages_by_kind
@@ -41,6 +42,9 @@ class Command(BaseCommand):
             "{undelivered}; appeals anonymised: {anonymised}; kept photos deleted: "
             "{kept_photos}.".format(**counts)
         )
+        self.stdout.write(
+            "Organisational life overdue reminders: {org_life_reminders}.".format(**counts)
+        )
         if lost:
             # Nothing is lost (the rows stay and the next run hands them over), but a broker
             # that stays down must not go unnoticed: cron mails a failing command's output.
@@ -64,5 +68,6 @@ class Command(BaseCommand):
             "anonymised": retention.appeals_anonymise_closed().appeals_anonymised,
             "kept_photos": kept_photos.kept_photos_delete_stale(),
             # --- orglife
+            "org_life_reminders": sweep_org_life_reminders(),
             # --- ledger
         }

@@ -73,6 +73,15 @@ class Command(BaseCommand):
             "year).".format(**stations)
         )
         # --- orglife
+        from branches.demo_orglife import seed_orglife_demo
+
+        orglife = seed_orglife_demo()
+        self.stdout.write(
+            "Organisational life: {meetings} meetings, {attendance} attendances "
+            "({absences} absent with a reason); overdue: {branches}.".format(
+                branches=", ".join(orglife["overdue"]) or "none", **orglife
+            )
+        )
         # --- ledger
         # --- rankings
         from branches.demo_rankings import seed_rankings_demo

@@ -3,7 +3,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from . import measures, yearend, yearend_run
+from . import commitment_reminders, measures, yearend, yearend_run
 
 
 @shared_task(acks_late=True)
@@ -17,6 +17,12 @@ def sessions_clear_expired() -> int:
 def sweep_measure_reminders() -> int:
     """Every five minutes: remind rectification measures' owners of the due dates coming up."""
     return measures.sweep_measure_reminders()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_commitment_reminders() -> int:
+    """Every five minutes: remind group leaders and secretaries of commitments coming due."""
+    return commitment_reminders.sweep_commitment_reminders()
 
 
 # --- The year end (governance/yearend_run.py says how it is split) ------------------------

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from governance.commitment_reminders import sweep_commitment_reminders
 from governance.measures import sweep_measure_reminders
 from governance.yearend import evaluations_deliver_pending
 from meetings import kept_photos, messaging, reminders, retention
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             "{undelivered}; appeals anonymised: {anonymised}; kept photos deleted: "
             "{kept_photos}.".format(**counts)
         )
+        self.stdout.write(f"Commitment reminders: {counts['commitment_reminders']}.")
         if lost:
             # Nothing is lost (the rows stay and the next run hands them over), but a broker
             # that stays down must not go unnoticed: cron mails a failing command's output.
@@ -65,4 +67,5 @@ class Command(BaseCommand):
             "kept_photos": kept_photos.kept_photos_delete_stale(),
             # --- orglife
             # --- ledger
+            "commitment_reminders": sweep_commitment_reminders(),
         }

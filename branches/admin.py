@@ -484,5 +484,6 @@ class StaffUserAdmin(UserAdmin):
 # --- stations
 # --- orglife
 # --- ledger
+from . import admin_ledger  # noqa: E402,F401
 # --- rankings
 # --- checklist

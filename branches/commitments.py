@@ -126,6 +126,13 @@ def _check_members(members, group: BuildingGroup) -> list[Member]:
     return members
 
 
+def commitment_check(*, group: BuildingGroup, year: int, text: str, due_on: date, members=()):
+    """Refuses what `commitment_add` refuses, for a form to say so before saving."""
+    _clean_text(text)
+    _check_due(due_on, year)
+    _check_members(members, group)
+
+
 def _not_verified(commitment: Commitment) -> Commitment:
     """The commitment's row, locked; refused once verified (it is final)."""
     locked = Commitment.objects.select_for_update().get(pk=commitment.pk)

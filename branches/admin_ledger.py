@@ -54,7 +54,7 @@ from .models import (
     MemberConsent,
 )
 from .queries import ledger_total
-from .scoped_admin import ObjectActions, ScopedModelAdmin
+from .scoped_admin import ConstraintCheckingForm, ObjectActions, ScopedModelAdmin
 
 YEARS_BACK = 5  # the year filters offer this year and the four before
 
@@ -203,6 +203,11 @@ class ContributionEntryAdmin(ObjectActions, ScopedModelAdmin):
             return "—"
         url = reverse("admin:branches_contributionentry_change", args=[entry.corrects_id])
         return format_html('<a href="{}">#{}</a>', url, entry.corrects_id)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:  # the entry's page shows it read-only: no award form there
+            kwargs["form"] = ConstraintCheckingForm
+        return super().get_form(request, obj, change, **kwargs)
 
     # append-only: never changed, never deleted (the database refuses both as well)
     def has_change_permission(self, request, obj=None):

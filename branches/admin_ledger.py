@@ -160,7 +160,6 @@ class ContributionRuleAdmin(ScopedModelAdmin):
 class ContributionEntryAdmin(ObjectActions, ScopedModelAdmin):
     gate = scope.contributions_for
     form = AwardForm
-    autocomplete_fields = ["member"]
     change_list_template = "admin/branches/contributionentry/change_list.html"
     change_form_template = "admin/branches/contributionentry/change_form.html"
     list_display = [
@@ -385,7 +384,7 @@ class GroupFilter(WithinEstateFilter):
 class CommitmentAdmin(ObjectActions, ScopedModelAdmin):
     gate = scope.commitments_for
     form = CommitmentForm
-    autocomplete_fields = ["group", "members"]
+    autocomplete_fields = ["members"]
     change_form_template = "admin/branches/commitment/change_form.html"
     list_display = ["text", "group_name", "year", "due_on", "progress_display", "state_display"]
     list_filter = ["group__estate", GroupFilter, CommitmentYearFilter, StateFilter]

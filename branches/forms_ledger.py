@@ -52,6 +52,9 @@ class AwardForm(ConstraintCheckingForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.source = ContributionSource.MANUAL
+        member = self.fields["member"]
+        member.queryset = member.queryset.select_related("estate").order_by("estate__name", "name")
+        member.label_from_instance = lambda m: f"{m.name}（{m.estate.name}）"
         self.fields["reason"].required = True
         self.fields["points"].widget.attrs.update(min=1, max=POINTS_MAX)
         self.initial.setdefault("on", timezone.localdate())

@@ -41,9 +41,11 @@ def test_the_list_filters_by_state(client, world):
     soon = commitment_for(world, due_on=today + timedelta(days=2))
     done = commitment_for(world, progress=100)
     client.force_login(world.staff_a)
-    listed = lambda state: {
-        c.pk for c in client.get(reverse(LIST), {"state": state}).context["cl"].result_list
-    }  # noqa: E731
+
+    def listed(state):
+        result = client.get(reverse(LIST), {"state": state}).context["cl"].result_list
+        return {c.pk for c in result}
+
     assert listed("due_soon") == {soon.pk}
     assert listed("done") == {done.pk}
     if overdue:

@@ -429,6 +429,11 @@ class CommitmentAdmin(ObjectActions, ScopedModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("group__estate", "verified_by")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "group":  # a group's name includes its estate's
+            kwargs["queryset"] = scope.groups_for(request.user).select_related("estate")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_change_permission(self, request, obj=None):
         return False  # the page is read-only; its actions call the services
 

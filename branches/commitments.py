@@ -243,7 +243,7 @@ def commitment_verify(*, commitment: Commitment, by=None, at: datetime | None = 
         current = Commitment.objects.get(pk=commitment.pk)
         if current.verified_at is not None:
             raise CommitmentRefused(_("This commitment is verified already."))
-        raise CommitmentRefused(_("Only a commitment at 100% can be verified."))
+        raise CommitmentRefused(_("Only a finished commitment (progress 100) can be verified."))
     credited = 0
     for member in commitment.members.all():
         entry = ledger_award(

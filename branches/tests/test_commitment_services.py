@@ -5,6 +5,7 @@ commitment is final."""
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from branches.commitments import (
     CommitmentRefused,
@@ -17,6 +18,13 @@ from branches.models import ContributionRule
 from branches.tests.factories import MemberFactory
 
 from .ledger_helpers import commitment_for, due_in_year, this_year, total
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The refusals are matched in English (the site's language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize("progress", [-1, 101, None])

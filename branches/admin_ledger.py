@@ -116,6 +116,22 @@ class WithinEstateFilter(admin.SimpleListFilter):
         return queryset.filter(**{self.field: int(value)})
 
 
+class SourceFilter(admin.SimpleListFilter):
+    """By what an entry came from (the model's field is named "from", which reads badly as
+    a filter's title)."""
+
+    title = gettext_lazy("source")
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return ContributionSource.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ContributionSource.values:
+            return queryset.filter(source=self.value())
+        return queryset
+
+
 class MemberFilter(WithinEstateFilter):
     title = gettext_lazy("member")
     parameter_name = "member"
@@ -166,13 +182,13 @@ class ContributionEntryAdmin(ObjectActions, ScopedModelAdmin):
         "on",
         "member_link",
         "estate_name",
-        "source",
+        "source_name",
         "points_signed",
         "reason",
         "corrects_link",
     ]
     list_display_links = ["on"]
-    list_filter = ["member__estate", MemberFilter, "source", YearFilter]
+    list_filter = ["member__estate", MemberFilter, SourceFilter, YearFilter]
     list_select_related = ["member__estate"]
     list_per_page = 100
     search_fields = ["member__name", "reason"]
@@ -191,6 +207,10 @@ class ContributionEntryAdmin(ObjectActions, ScopedModelAdmin):
     @admin.display(description=gettext_lazy("estate"))
     def estate_name(self, entry):
         return entry.member.estate.name
+
+    @admin.display(description=gettext_lazy("source"), ordering="source")
+    def source_name(self, entry):
+        return entry.get_source_display()
 
     @admin.display(description=gettext_lazy("points"), ordering="points")
     def points_signed(self, entry):

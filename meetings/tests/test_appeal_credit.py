@@ -84,3 +84,30 @@ def test_the_credit_is_not_a_move(world, appeal_in):
     assert not any(
         "credit" in name for name in appeal_moves_open(appeal=appeal, user=world.staff_a)
     )
+
+
+def test_the_appeal_page_costs_the_same_with_3_and_50_estates(client, world, appeal_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branches.tests.factories import EstateFactory
+
+    appeal = appeal_in(Status.CLOSED)
+    appeal_credit_members(appeal=appeal, members=[world.a_member], by=world.staff_a)
+    client.force_login(world.staff_a)
+    url = reverse("admin:meetings_appeal_change", args=[appeal.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    count()
+    few = count()
+    for _ in range(47):
+        estate = EstateFactory(community=world.a)
+        MemberFactory(estate=estate, category=world.category)
+    for _ in range(40):  # and a branch of 40 more members to choose from
+        member = MemberFactory(estate=world.a_estate, category=world.category)
+        appeal_credit_members(appeal=appeal, members=[member], by=world.staff_a)
+    assert count() == few

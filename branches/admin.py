@@ -486,5 +486,6 @@ from . import admin_stations  # noqa: E402,F401
 # --- orglife
 from . import admin_orglife  # noqa: E402,F401
 # --- ledger
+from . import admin_ledger  # noqa: E402,F401
 # --- rankings
 # --- checklist

@@ -382,6 +382,59 @@ def org_attendance_rates(*, user, year: int, estate_id: int | None = None):
 
 
 # --- ledger (issue 12) ---
+from django.db.models import Count, Prefetch, Sum  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
+
+from .models import Commitment, ContributionEntry, Member, MemberConsent  # noqa: E402
+
+
+def member_points_by_source(*, member, year: int) -> dict[str, int]:
+    """{source: points} of a member's ledger in a (calendar) year, corrections included as
+    their own source, in one aggregate query."""
+    rows = (
+        ContributionEntry.objects.filter(member=member, on__year=year)
+        .values("source")
+        .annotate(points=Sum("points"))
+        .order_by("source")
+    )
+    return {row["source"]: row["points"] for row in rows}
+
+
+def ledger_total(entries) -> dict:
+    """The points and the number of the entries of a (filtered, gated) ledger queryset, and
+    how many members they belong to, in one aggregate query."""
+    return entries.order_by().aggregate(
+        points=Coalesce(Sum("points"), 0),
+        entries=Count("pk"),
+        members=Count("member", distinct=True),
+    )
+
+
+def member_consents(*, member) -> list:
+    """A member's consents to a public card, the latest (the one in force) first."""
+    return list(
+        MemberConsent.objects.filter(member=member)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def commitments_of_groups(*, group_ids, year: int, public: bool = False) -> dict[int, list]:
+    """{group id: its commitments of the year, by due date}, each with its members
+    responsible, in two queries whatever the number of groups. `public`: only the members
+    who consent to a public card are named (public pages show no one else)."""
+    group_ids = list(group_ids)
+    members = Member.objects.order_by("name")
+    if public:
+        members = members.filter(card_consent_on__isnull=False)
+    found: dict[int, list] = {pk: [] for pk in group_ids}
+    for commitment in (
+        Commitment.objects.filter(group__in=group_ids, year=year)
+        .order_by("due_on", "id")
+        .prefetch_related(Prefetch("members", queryset=members))
+    ):
+        found[commitment.group_id].append(commitment)
+    return found
 
 
 # --- rankings (issue 12) ---

@@ -77,6 +77,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=9, minute=20),
     },
     # --- ledger
+    # Every five minutes: remind a building group's leader (by text) and the estate's branch
+    # secretary COMMITMENT_REMINDER_DAYS before a group commitment's due date, once per
+    # commitment and due date, in working hours.
+    "commitment-reminders": {
+        "task": "governance.tasks.sweep_commitment_reminders",
+        "schedule": 5 * 60,
+    },
     # Once a year, early in January (YEAR_END_MONTH/DAY/HOUR, default 5 January at 02:00):
     # the year end for the year just ended, drafts only (delivery waits for approval).
     "year-end": {

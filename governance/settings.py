@@ -351,6 +351,9 @@ APPEAL_ESCALATE_SECRETARY_DAYS = env.int("APPEAL_ESCALATE_SECRETARY_DAYS", defau
 APPEAL_ESCALATE_STAFF_DAYS = env.int("APPEAL_ESCALATE_STAFF_DAYS", default=4)
 # A survey task's owner is reminded this many days before its due date, at 09:00 local time.
 SURVEY_TASK_REMINDER_DAYS = env.int("SURVEY_TASK_REMINDER_DAYS", default=3)
+# A group commitment's leader and branch secretary are reminded this many days before its
+# due date, at 09:00 local time (governance/commitment_reminders.py).
+COMMITMENT_REMINDER_DAYS = env.int("COMMITMENT_REMINDER_DAYS", default=7)
 # Text messages to residents: the backend class and, for the file backend, where they go.
 SMS_BACKEND = env.str("SMS_BACKEND", default="meetings.sms.ConsoleBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sms-outbox.jsonl"))

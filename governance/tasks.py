@@ -3,7 +3,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from . import measures, org_life, yearend, yearend_run
+from . import commitment_reminders, measures, org_life, yearend, yearend_run
 
 
 @shared_task(acks_late=True)
@@ -24,6 +24,12 @@ def sweep_org_life_reminders() -> int:
     """Daily in working hours: tell the secretaries of branches whose expected meetings were
     missed (governance/org_life.py), once per branch and period."""
     return org_life.sweep_org_life_reminders()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_commitment_reminders() -> int:
+    """Every five minutes: remind group leaders and secretaries of commitments coming due."""
+    return commitment_reminders.sweep_commitment_reminders()
 
 
 # --- The year end (governance/yearend_run.py says how it is split) ------------------------

@@ -237,6 +237,24 @@ def notify_department(appeal: Appeal, *, stamp: str) -> None:
     enqueue_deliveries([message.pk if message else None])
 
 
+def message_member(kind, *, name, phone, dedupe_key, context) -> Notification | None:
+    """Record a text message to a party member (a group leader: members have no account),
+    from `messages/sms/<kind>.txt`, in Chinese. Returns the new message, or None when its
+    key exists; the caller hands new ones to `enqueue_deliveries`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_text(f"messages/sms/{kind}.txt", context)
+    return _create(
+        kind=kind,
+        channel=Notification.Channel.SMS,
+        recipient_name=name,
+        address=phone,
+        subject=text[:200],
+        text=text,
+        dedupe_key=dedupe_key,
+        deliver_after=timezone.now(),
+    )
+
+
 # --- Delivery ---------------------------------------------------------------------------
 
 

@@ -171,6 +171,37 @@ ADD_PAGES: dict[str, AddPage] = {
         },
     ),
     # --- ledger
+    # A manual award: the ledger's add page (its hidden token is posted back as given).
+    "branches.contributionentry": AddPage(
+        STAFF,
+        lambda w: {
+            "member": w.a_member.pk,
+            "points": "5",
+            "reason": "组织义诊",
+            "on": timezone.localdate().isoformat(),
+        },
+        check=lambda entry, user: (
+            (
+                entry.source == "manual"
+                and entry.recorded_by == user
+                and entry.key.startswith("manual:")
+            )
+            or pytest.fail("not a manual award by the clerk")
+        ),
+    ),
+    # A group's commitment, made through commitment_add (with its reminder).
+    "branches.commitment": AddPage(
+        STAFF,
+        lambda w: {
+            "group": w.a_group.pk,
+            "year": str(timezone.localdate().year),
+            "text": "每周巡查楼道消防通道",
+            "due_on": f"{timezone.localdate().year}-12-31",
+        },
+        check=lambda commitment, user: (
+            commitment.remind_at is not None or pytest.fail("no reminder set")
+        ),
+    ),
     # --- checklist
 }
 

@@ -33,6 +33,7 @@ from ..queries import (
 )
 from ..scope import appeals_for
 from .actions import ACTIONS
+from .credits import AppealCreditMixin
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def status_badge(appeal):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ObjectActions, ScopedModelAdmin):
+class AppealAdmin(AppealCreditMixin, ObjectActions, ScopedModelAdmin):
     gate = appeals_for
     form = StaffAppealForm
     change_form_template = "admin/meetings/appeal/change_form.html"
@@ -262,6 +263,8 @@ class AppealAdmin(ObjectActions, ScopedModelAdmin):
             "may_record_incident": may(request.user, ADD, Appeal.incidents.rel.related_model),
             # Some moves are open to this appeal, at a meeting: say where they are made.
             "meeting_bound": any(r is not None and r.needs_meeting for r in open_now.values()),
+            # the ledger's credit for the members who handled it (not a move: meetings.credits)
+            **self.credit_context(request, appeal),
         }
 
     def object_action_label(self, name):

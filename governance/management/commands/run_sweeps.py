@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from governance.commitment_reminders import sweep_commitment_reminders
 from governance.measures import sweep_measure_reminders
 from governance.org_life import sweep_org_life_reminders
 from governance.yearend import evaluations_deliver_pending
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "Organisational life overdue reminders: {org_life_reminders}.".format(**counts)
         )
+        self.stdout.write(f"Commitment reminders: {counts['commitment_reminders']}.")
         if lost:
             # Nothing is lost (the rows stay and the next run hands them over), but a broker
             # that stays down must not go unnoticed: cron mails a failing command's output.
@@ -70,4 +72,5 @@ class Command(BaseCommand):
             # --- orglife
             "org_life_reminders": sweep_org_life_reminders(),
             # --- ledger
+            "commitment_reminders": sweep_commitment_reminders(),
         }

@@ -83,6 +83,16 @@ class Command(BaseCommand):
             )
         )
         # --- ledger
+        from branches.demo_ledger import seed_ledger_demo
+        from meetings.demo_credits import seed_credit_demo
+
+        ledger = seed_ledger_demo()
+        ledger["appeal_credits"] = seed_credit_demo()
+        self.stdout.write(
+            "Commitments this year: {commitments} ({verified} verified); members consenting "
+            "to a public card: {consenting} ({withdrawn} withdrawals on record); manual "
+            "awards: {awards}; members credited for appeals now: {appeal_credits}.".format(**ledger)
+        )
         # --- rankings
         from branches.demo_rankings import seed_rankings_demo
 

@@ -486,3 +486,4 @@ class StaffUserAdmin(UserAdmin):
 # --- ledger
 # --- rankings
 # --- checklist
+from . import admin_checklists  # noqa: E402,F401

@@ -238,9 +238,9 @@ class ChecklistAdmin(ScopedModelAdmin):
             form_class = AssessForm if move == "assess" else ReviewForm
             form = form_class(request.POST, request.FILES, entries=entries)
             if not form.is_valid():
-                messages.error(request, _("%(action)s: please correct what is marked.") % {
-                    "action": label
-                })
+                messages.error(
+                    request, _("%(action)s: please correct what is marked.") % {"action": label}
+                )
                 return self._again(request, checklist, move, form)
         try:
             self._run(request, checklist, move, form)

@@ -69,9 +69,7 @@ class EntriesForm(forms.Form):
 
     def fields_of(self, entry) -> dict:
         prefix = _key(entry, "")
-        return {
-            name[len(prefix) :]: self[name] for name in self.fields if name.startswith(prefix)
-        }
+        return {name[len(prefix) :]: self[name] for name in self.fields if name.startswith(prefix)}
 
     def changed(self, entry) -> bool:
         prefix = _key(entry, "")

@@ -84,7 +84,8 @@ def checklists_with_totals(queryset):
 
 
 def checklist_subtotals(*, checklist) -> tuple[list[dict], dict]:
-    """Per standard, in order, {standard, items, full, self, review, self_scored, reviewed};
+    """Per standard, in order, {standard, items, full, self_total, review_total, self_scored,
+    reviewed};
     and the same for the whole checklist: two grouped queries, summed by the database."""
     from django.db.models import Count, F, Sum
 
@@ -93,8 +94,8 @@ def checklist_subtotals(*, checklist) -> tuple[list[dict], dict]:
     sums = {
         "items": Count("pk"),
         "full": Sum("item__max_score"),
-        "self": Sum("self_score"),
-        "review": Sum("review_score"),
+        "self_total": Sum("self_score"),
+        "review_total": Sum("review_score"),
         "self_scored": Count("self_score"),
         "reviewed": Count("review_score"),
     }

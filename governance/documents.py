@@ -20,6 +20,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from branches.models import Checklist
+from branches.queries import checklist_result
+
 from .models import DepartmentEvaluation, EvaluationStatus
 
 TEMPLATE = "yearend/evaluation_document.html"
@@ -137,6 +140,25 @@ def _rate(value: int | None) -> str:
     return NO_DATA if value is None else f"{value}%"
 
 
+def five_standards_rows(result: dict | None) -> list[tuple[str, str]]:
+    """The branch's five-standards checklist of the report's year (branches.queries
+    .checklist_result, read live: the checklist's status says how final it is, and a
+    reviewed one never changes): status, self-assessment and review score of the full
+    score; empty when the branch has no checklist that year."""
+    if result is None:
+        return []
+    full = result["full_score"] or 0
+
+    def of_full(value):
+        return NO_DATA if value is None else f"{value} / {full}"
+
+    return [
+        (_("Checklist status"), str(Checklist.Status(result["status"]).label)),
+        (_("Self-assessment"), of_full(result["self_total"])),
+        (_("Community's review score"), of_full(result["review_total"])),
+    ]
+
+
 def report_context(report, measures) -> dict:
     """What the report's page and its PDF show: figures as (label, value) rows, the
     problems, the measures (text, due date, status: no owner names, no residents)."""
@@ -164,6 +186,7 @@ def report_context(report, measures) -> dict:
     ]
     broken = [(categories.get(c, c), n) for c, n in r.categories.items()]
     return {
+        "five_standards": five_standards_rows(checklist_result(estate_id=r.estate_id, year=r.year)),
         "report": r,
         "estate": r.estate,
         "performance": performance,

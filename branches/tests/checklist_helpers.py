@@ -22,7 +22,9 @@ def only_kind(name: str, *, level: str, every: int) -> OrgMeetingKind:
 
 
 def meeting(estate, kind, at, group=None) -> OrgMeeting:
-    return OrgMeeting.objects.create(estate=estate, kind=kind, group=group, held_at=at, topic="学习")
+    return OrgMeeting.objects.create(
+        estate=estate, kind=kind, group=group, held_at=at, topic="学习"
+    )
 
 
 def station(estate, *, open_facilities=("党员之家",), closed=()) -> ServiceStation:

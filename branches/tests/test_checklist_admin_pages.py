@@ -124,7 +124,7 @@ def test_community_staff_review_through_the_page(client, world, a_list):
     assert a_list.status == Checklist.Status.REVIEWED
     listing = client.get(reverse("admin:branches_checklist_changelist")).content.decode()
     items = a_list.entries.count()
-    assert f"<td class=\"field-review_total_display\">{2 * items}</td>" in listing
+    assert f'<td class="field-review_total_display">{2 * items}</td>' in listing
 
 
 def test_the_add_page_opens_a_checklist_and_refuses_a_second(client, world):

@@ -36,7 +36,9 @@ def test_a_score_above_the_items_full_score_is_refused(world, checklist):
     entry = checklist.entries.select_related("item").first()
 
     with pytest.raises(ValidationError) as refused:
-        checklist_entry_assess(entry=entry, by=world.secretary_a1, self_score=entry.item.max_score + 1)
+        checklist_entry_assess(
+            entry=entry, by=world.secretary_a1, self_score=entry.item.max_score + 1
+        )
 
     assert str(entry.item.max_score) in str(refused.value)
     entry.refresh_from_db()

@@ -39,11 +39,12 @@ year itself).
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import ExtractMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -300,6 +301,8 @@ def find(check: str, *, estate: Estate, year: int, today: date) -> Finding:
 
 
 def _refresh(checklist: Checklist, *, today: date | None = None) -> int:
+    """Fill in the automatic entries; their notes are written in Chinese, the document
+    language, whoever's page asked (they are stored, and read by both languages)."""
     today = today or timezone.localdate()
     entries = list(
         checklist.entries.exclude(item__auto_check="").select_related("item", "checklist__estate")
@@ -308,7 +311,10 @@ def _refresh(checklist: Checklist, *, today: date | None = None) -> int:
     for entry in entries:
         check = entry.item.auto_check
         if check not in found:
-            found[check] = find(check, estate=checklist.estate, year=checklist.year, today=today)
+            with translation.override(settings.LANGUAGE_CODE):
+                found[check] = find(
+                    check, estate=checklist.estate, year=checklist.year, today=today
+                )
         entry.auto_met, entry.auto_note = found[check].met, found[check].note
     ChecklistEntry.objects.bulk_update(entries, ["auto_met", "auto_note"])
     return len(entries)

@@ -31,9 +31,10 @@ Apr–Jun, …; yearly: one). A period is *expected* once it has ended (in local
 Asia/Shanghai) by the day of the check, and not before the branch was founded. A branch-level
 kind needs, in every expected period, at least one meeting of that kind by the branch (no
 group); a group-level kind needs one by *each* building group the estate has now. A meeting
-counts in the period of its local date. Met when no expected period lacks its meeting; not
-met names the first missing ones; None while no period has ended yet (early January of the
-year itself).
+counts in the period of its local date. Met when no expected period lacks its meeting;
+not met names the missing ones by kind (and group) and months ("党小组会 1栋党小组 03, 07";
+a quarter "07–09"), cut at the note's 300 characters; None while no period has ended yet
+(early January of the year itself).
 """
 
 from dataclasses import dataclass
@@ -187,8 +188,9 @@ def _periods(year: int, every: int, *, today: date, founded: date | None):
         yield first, last
 
 
-def _period_label(year: int, first: int, last: int) -> str:
-    return f"{year}-{first:02d}" if first == last else f"{year}-{first:02d}–{last:02d}"
+def _period_label(first: int, last: int) -> str:
+    """Months of the year: "03" (a month), "07–09" (a quarter), "01–12" (the year)."""
+    return f"{first:02d}" if first == last else f"{first:02d}–{last:02d}"
 
 
 def find_meetings_held(*, estate: Estate, year: int, today: date) -> Finding:
@@ -206,7 +208,8 @@ def find_meetings_held(*, estate: Estate, year: int, today: date) -> Finding:
         .values_list("kind_id", "group_id", "month")
         .distinct()
     )
-    missing, expected = [], 0
+    missing: dict[str, list[str]] = {}  # "kind group" -> its missing periods
+    expected = 0
     for kind in kinds:
         units = [None] if kind.level == OrgMeetingKind.Level.BRANCH else groups
         for first, last in _periods(
@@ -216,19 +219,21 @@ def find_meetings_held(*, estate: Estate, year: int, today: date) -> Finding:
                 expected += 1
                 group_id = group.pk if group else None
                 if not any((kind.pk, group_id, m) in held for m in range(first, last + 1)):
-                    where = f"{group.name} " if group else ""
-                    missing.append(f"{kind} {where}{_period_label(year, first, last)}")
+                    unit = f"{kind} {group.name}" if group else str(kind)
+                    missing.setdefault(unit, []).append(_period_label(first, last))
     if not expected:
         return Finding(None, _("No period has ended yet."))
     if not missing:
         return Finding(
             True, _("Every expected meeting was held (%(count)d periods).") % {"count": expected}
         )
+    count = sum(len(periods) for periods in missing.values())
+    listed = "; ".join(f"{unit} {', '.join(periods)}" for unit, periods in missing.items())
     return Finding(
         False,
         _clip(
-            _("Missing %(count)d of %(expected)d: %(list)s")
-            % {"count": len(missing), "expected": expected, "list": "; ".join(missing)}
+            _("%(year)d: missing %(count)d of %(expected)d: %(list)s")
+            % {"year": year, "count": count, "expected": expected, "list": listed}
         ),
     )
 

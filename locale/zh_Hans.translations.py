@@ -1418,7 +1418,7 @@ ZH = {
     "%(estate)s already has its checklist for %(year)d.": "%(estate)s 已有 %(year)d 年的考核表。",
     "No period has ended yet.": "尚无已结束的考核周期。",
     "Every expected meeting was held (%(count)d periods).": "应开会议均已按期召开（共 %(count)d 个周期）。",
-    "Missing %(count)d of %(expected)d: %(list)s": "%(expected)d 个周期中缺 %(count)d 个：%(list)s",
+    "%(year)d: missing %(count)d of %(expected)d: %(list)s": "%(year)d年应开 %(expected)d 次，缺 %(count)d 次：%(list)s",
     "No service station is recorded.": "未登记党群服务站。",
     "The station has no open facility.": "服务站没有开放的功能室。",
     "%(open)d of %(all)d facilities open.": "%(all)d 个功能室中 %(open)d 个开放。",

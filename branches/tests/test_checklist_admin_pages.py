@@ -218,3 +218,19 @@ def test_the_template_is_read_only_for_staff_and_keeps_used_items(client, world,
     delete = client.get(reverse("admin:branches_standarditem_delete", args=[item.pk]))
     assert delete.status_code in (302, 403)
     assert StandardItem.objects.filter(pk=item.pk).exists()
+
+
+@pytest.mark.parametrize("junk", ["abc", "-1", str(2**63), "99999999999999999999"])
+def test_junk_ids_are_not_found_never_an_error(client, world, a_list, junk):
+    client.force_login(world.staff_a)
+    entry = a_list.entries.first()
+
+    answers = [
+        client.get(f"/admin/branches/checklist/{junk}/change/"),
+        client.post(f"/admin/branches/checklist/{junk}/move/refresh/"),
+        client.get(f"/admin/branches/checklist/{junk}/evidence/{entry.pk}/"),
+        client.get(f"/admin/branches/checklist/{a_list.pk}/evidence/{junk}/"),
+        client.post(move_url(a_list, "assess"), {f"e{entry.pk}-self_score": junk}),
+    ]
+
+    assert all(a.status_code in (200, 302, 404) for a in answers), [a.status_code for a in answers]

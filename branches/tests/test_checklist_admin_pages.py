@@ -234,3 +234,30 @@ def test_junk_ids_are_not_found_never_an_error(client, world, a_list, junk):
     ]
 
     assert all(a.status_code in (200, 302, 404) for a in answers), [a.status_code for a in answers]
+
+
+def test_the_town_committee_reads_every_checklist_of_its_town_without_forms(
+    client, world, a_list, b_list
+):
+    client.force_login(world.town_user)
+
+    listing = client.get(reverse("admin:branches_checklist_changelist")).content.decode()
+    page = client.get(page_url(b_list)).content.decode()
+
+    assert world.a_estate.name in listing and world.b_estate.name in listing
+    assert 'id="assess-form"' not in page and 'id="move-submit"' not in page
+    refused = client.post(move_url(b_list, "refresh"))
+    assert refused.status_code == 200 and "不能修改" in refused.content.decode()
+    assert client.get(reverse("admin:branches_checklist_add")).status_code == 403
+
+
+def test_a_secretary_sees_only_their_own_branchs_checklist(client, world, a_list):
+    other = checklist_open(estate=world.a_estate2, year=2025, by=world.staff_a)
+    client.force_login(world.secretary_a1)
+
+    listing = client.get(reverse("admin:branches_checklist_changelist")).content.decode()
+    page = client.get(page_url(other), follow=True).content.decode()
+
+    assert world.a_estate2.name not in listing
+    assert 'id="assess-form"' not in page
+    assert client.post(move_url(other, "submit")).status_code == 404

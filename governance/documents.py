@@ -144,18 +144,24 @@ def five_standards_rows(result: dict | None) -> list[tuple[str, str]]:
     """The branch's five-standards checklist of the report's year (branches.queries
     .checklist_result, read live: the checklist's status says how final it is, and a
     reviewed one never changes): status, self-assessment and review score of the full
-    score; empty when the branch has no checklist that year."""
+    score; empty when the branch has no checklist that year. A total shows only once it is
+    final: the self-assessment from submission on, the review score once reviewed (the
+    scores typed meanwhile are work in progress, not the branch's result)."""
     if result is None:
         return []
     full = result["full_score"] or 0
+    status = result["status"]
 
-    def of_full(value):
-        return NO_DATA if value is None else f"{value} / {full}"
+    def of_full(value, final):
+        return f"{value} / {full}" if final and value is not None else NO_DATA
 
     return [
-        (_("Checklist status"), str(Checklist.Status(result["status"]).label)),
-        (_("Self-assessment"), of_full(result["self_total"])),
-        (_("Community's review score"), of_full(result["review_total"])),
+        (_("Checklist status"), str(Checklist.Status(status).label)),
+        (_("Self-assessment"), of_full(result["self_total"], status != Checklist.Status.DRAFT)),
+        (
+            _("Community's review score"),
+            of_full(result["review_total"], status == Checklist.Status.REVIEWED),
+        ),
     ]
 
 

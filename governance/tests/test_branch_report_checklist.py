@@ -73,3 +73,21 @@ def test_the_staff_report_page_shows_the_checklist(client, world, report, review
     html = client.get(f"/admin/governance/branchreport/{report.pk}/change/").content.decode()
 
     assert f"{100 - 2 * reviewed.entries.count()} / 100" in html
+
+
+def test_scores_still_being_typed_are_not_shown(client, world, report):
+    checklist = checklist_open(estate=world.a_estate, year=YEAR, by=world.staff_a)
+    for entry in checklist.entries.select_related("item"):
+        checklist_entry_assess(entry=entry, by=world.staff_a, self_score=3)
+    url = f"/reports/{YEAR}/{world.a_estate.pk}/"
+    draft = client.get(url).content.decode()
+
+    checklist_submit(checklist=checklist, by=world.staff_a)
+    entry = checklist.entries.first()
+    checklist_entry_review(entry=entry, by=world.staff_a, review_score=1)
+    submitted = client.get(url).content.decode()
+
+    total = 3 * checklist.entries.count()
+    assert f"{total} / 100" not in draft  # the branch is still assessing
+    assert f"{total} / 100" in submitted  # submitted: the self-assessment is its result
+    assert "1 / 100" not in submitted  # the review is not finished

@@ -489,3 +489,4 @@ from . import admin_orglife  # noqa: E402,F401
 from . import admin_ledger  # noqa: E402,F401
 # --- rankings
 # --- checklist
+from . import admin_checklists  # noqa: E402,F401

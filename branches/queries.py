@@ -443,3 +443,49 @@ from .rankings import branch_ranking, group_ranking, member_ranking  # noqa: E40
 
 
 # --- checklist (issue 12) ---
+
+
+def checklists_with_totals(queryset):
+    """Checklists with `self_total`, `review_total` (None until a score is given) and
+    `full_score` (the sum of their items' full scores), summed by the database in the same
+    query as the list: no query per row."""
+    from django.db.models import Sum
+
+    return queryset.annotate(
+        self_total=Sum("entries__self_score"),
+        review_total=Sum("entries__review_score"),
+        full_score=Sum("entries__item__max_score"),
+    )
+
+
+def checklist_subtotals(*, checklist) -> tuple[list[dict], dict]:
+    """Per standard, in order, {standard, items, full, self_total, review_total, self_scored,
+    reviewed};
+    and the same for the whole checklist: two grouped queries, summed by the database."""
+    from django.db.models import Count, F, Sum
+
+    from .models import ChecklistEntry
+
+    sums = {
+        "items": Count("pk"),
+        "full": Sum("item__max_score"),
+        "self_total": Sum("self_score"),
+        "review_total": Sum("review_score"),
+        "self_scored": Count("self_score"),
+        "reviewed": Count("review_score"),
+    }
+    entries = ChecklistEntry.objects.filter(checklist=checklist)
+    rows = list(entries.values(standard=F("item__standard")).annotate(**sums).order_by("standard"))
+    return rows, entries.aggregate(**sums)
+
+
+def checklist_result(*, estate_id: int, year: int) -> dict | None:
+    """A branch's checklist of `year` for its annual report: status, self total, review
+    total and full score, in one query; None when the branch has none that year."""
+    from .models import Checklist
+
+    return (
+        checklists_with_totals(Checklist.objects.filter(estate_id=estate_id, year=year))
+        .values("status", "self_total", "review_total", "full_score")
+        .first()
+    )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from branches.queries import checklist_result
 from branches.scope import ADD, CHANGE, DELETE, VIEW, may
 from branches.scoped_admin import BoundedInline, ObjectActions, ScopedModelAdmin
 from meetings.admin.appeals import OverdueFilter as AppealOverdueFilter
@@ -33,6 +34,7 @@ from zeroindex.models import IncidentCategory
 from zeroindex.queries import task_owners_for
 from zeroindex.tracked_work import overdue_q
 
+from .documents import five_standards_rows
 from .measure_forms import (
     MeasureDropForm,
     MeasureTextForm,
@@ -510,6 +512,7 @@ class BranchReportAdmin(ScopedModelAdmin):
             {"meetings": "meetings_held", "categories": "categories_broken"}.get(f, f)
             for f in REPORT_FIGURES
         ),
+        "five_standards",
         "drafted_at",
         "published_by",
         "published_at",
@@ -567,6 +570,11 @@ class BranchReportAdmin(ScopedModelAdmin):
     def categories_broken(self, report):
         labels = dict(IncidentCategory.choices)
         return "; ".join(f"{labels.get(c, c)}: {n}" for c, n in report.categories.items()) or "—"
+
+    @admin.display(description=_("five-standards checklist"))
+    def five_standards(self, report):
+        rows = five_standards_rows(checklist_result(estate_id=report.estate_id, year=report.year))
+        return "; ".join(f"{label}: {value}" for label, value in rows) or "—"
 
     @admin.display(description=_("public page"))
     def public_page(self, report):

@@ -20,6 +20,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from branches.models import Checklist
+from branches.queries import checklist_result
+
 from .models import DepartmentEvaluation, EvaluationStatus
 
 TEMPLATE = "yearend/evaluation_document.html"
@@ -137,6 +140,31 @@ def _rate(value: int | None) -> str:
     return NO_DATA if value is None else f"{value}%"
 
 
+def five_standards_rows(result: dict | None) -> list[tuple[str, str]]:
+    """The branch's five-standards checklist of the report's year (branches.queries
+    .checklist_result, read live: the checklist's status says how final it is, and a
+    reviewed one never changes): status, self-assessment and review score of the full
+    score; empty when the branch has no checklist that year. A total shows only once it is
+    final: the self-assessment from submission on, the review score once reviewed (the
+    scores typed meanwhile are work in progress, not the branch's result)."""
+    if result is None:
+        return []
+    full = result["full_score"] or 0
+    status = result["status"]
+
+    def of_full(value, final):
+        return f"{value} / {full}" if final and value is not None else NO_DATA
+
+    return [
+        (_("Checklist status"), str(Checklist.Status(status).label)),
+        (_("Self-assessment"), of_full(result["self_total"], status != Checklist.Status.DRAFT)),
+        (
+            _("Community's review score"),
+            of_full(result["review_total"], status == Checklist.Status.REVIEWED),
+        ),
+    ]
+
+
 def report_context(report, measures) -> dict:
     """What the report's page and its PDF show: figures as (label, value) rows, the
     problems, the measures (text, due date, status: no owner names, no residents)."""
@@ -164,6 +192,7 @@ def report_context(report, measures) -> dict:
     ]
     broken = [(categories.get(c, c), n) for c, n in r.categories.items()]
     return {
+        "five_standards": five_standards_rows(checklist_result(estate_id=r.estate_id, year=r.year)),
         "report": r,
         "estate": r.estate,
         "performance": performance,

@@ -203,6 +203,17 @@ ADD_PAGES: dict[str, AddPage] = {
         ),
     ),
     # --- checklist
+    # opened through checklist_open: an entry per item in use
+    "branches.checklist": AddPage(
+        STAFF,
+        lambda w: {"estate": w.a_estate.pk, "year": "2025"},
+        check=lambda checklist, user: checklist.entries.exists() or pytest.fail("no entries"),
+    ),
+    # the template is a town's: only a superuser adds to it
+    "branches.standarditem": AddPage(
+        ("superuser",),
+        lambda w: {"standard": "2", "name": "支部活动有照片存档", "max_score": "5"},
+    ),
 }
 
 

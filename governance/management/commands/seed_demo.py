@@ -102,6 +102,13 @@ class Command(BaseCommand):
             "{cards} public cards.".format(**ranks)
         )
         # --- checklist
+        from branches.demo_checklists import seed_checklists_demo
+
+        checklists = seed_checklists_demo()
+        self.stdout.write(
+            "Five standards: {reviewed} checklists of {year} reviewed ({totals}); "
+            "{this_year}'s of {draft} open as a draft.".format(**checklists)
+        )
         names = ", ".join(username for username, _role, _name in USERS)
         self.stdout.write(
             self.style.SUCCESS(f"Demo users ({names}) all have the password: {DEMO_PASSWORD}")

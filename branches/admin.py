@@ -481,12 +481,4 @@ class StaffUserAdmin(UserAdmin):
 
 
 # The Five Modernizations' admin pages, each in its own module (registered on import).
-# --- stations
-from . import admin_stations  # noqa: E402,F401
-# --- orglife
-from . import admin_orglife  # noqa: E402,F401
-# --- ledger
-from . import admin_ledger  # noqa: E402,F401
-# --- rankings
-# --- checklist
-from . import admin_checklists  # noqa: E402,F401
+from . import admin_checklists, admin_ledger, admin_orglife, admin_stations  # noqa: E402,F401

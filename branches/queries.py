@@ -214,7 +214,6 @@ from datetime import datetime  # noqa: E402
 
 from django.db.models import (  # noqa: E402
     BooleanField,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -382,10 +381,9 @@ def org_attendance_rates(*, user, year: int, estate_id: int | None = None):
 
 
 # --- ledger (issue 12) ---
-from django.db.models import Count, Prefetch, Sum  # noqa: E402
-from django.db.models.functions import Coalesce  # noqa: E402
+from django.db.models import Prefetch  # noqa: E402
 
-from .models import Commitment, ContributionEntry, Member, MemberConsent  # noqa: E402
+from .models import Commitment, ContributionEntry, MemberConsent  # noqa: E402
 
 
 def member_points_by_source(*, member, year: int) -> dict[str, int]:
@@ -440,7 +438,6 @@ def commitments_of_groups(*, group_ids, year: int, public: bool = False) -> dict
 # --- rankings (issue 12) ---
 # the year's rankings from the ledger (the public Three Brightness page and the staff pages)
 from .rankings import branch_ranking, group_ranking, member_ranking  # noqa: E402,F401
-
 
 # --- checklist (issue 12) ---
 

@@ -1394,6 +1394,7 @@ ZH = {
     "organisational meeting overdue": "组织生活逾期未开",
     "group commitment due soon": "党小组承诺即将到期",
     # --- issue 12: stations
+    "The branch's Three Brightness page: commitments, achievements, rankings": "本支部“三亮三比”：承诺、成绩、排名",
     "facilities open": "开放功能室",
     "pages": "页面",
     "Enter a week of sessions": "录入一周服务",
@@ -1590,9 +1591,7 @@ ZH = {
     "Commitments": "承诺事项",
     "Rank in community": "社区内排名",
     "Rank in town": "全镇排名",
-    "Branch": "党支部",
     "Members": "党员数",
-    "Points": "积分",
     "Points: the year's contribution ledger of the branch's active members, corrections included. Ranked by points, highest first, among the branches of the community and of the town; equal points share a rank. A branch with fewer than %(n)s active members is shown but not ranked. The appeal figures and rates are the dashboard's for the year.": "积分：本支部在册党员本年度贡献积分之和（含更正）。按积分从高到低分别在社区内和全镇排名，积分相同名次并列。在册党员少于 %(n)s 名的支部列出但不排名。诉求数和各项比率与指挥看板的本年度口径一致。",
     "Branches compared, %(year)s": "%(year)s年支部比学赶超",
     "Member": "党员",
@@ -1627,7 +1626,6 @@ ZH = {
     "Every active member of the branch (staff only: the public page lists only the members who agreed to show their card), with the year's points by where they came from.": "本支部全部在册党员及其本年度各来源积分（仅工作人员可见；公开页面只列出同意公开名片的党员）。",
     "Three Brightness, Three Comparisons: the branches of your scope side by side, by the year's contribution points and achievements.": "三亮三比：按本年度贡献积分和工作成绩，并列比较您管辖范围内的各党支部。",
     "This table (CSV)": "下载本表（CSV）",
-    "Year": "年度",
     # --- issue 12: checklist
     "Save the self-assessment": "保存自评",
     "Check the automatic items again": "重新核查系统自动项",

@@ -100,16 +100,16 @@ class ServiceStationAdmin(ScopedModelAdmin):
             )
         )
 
-    def has_add_permission(self, request):
+    def add_view(self, request, form_url="", extra_context=None):
         """Only where an estate in the user's scope has no station yet (a secretary whose
-        station is open adds none)."""
-        if not super().has_add_permission(request):
-            return False
-        if not hasattr(request, "_estates_without_station"):
-            request._estates_without_station = (
-                estates_for(request.user).filter(station__isnull=True).exists()
-            )
-        return request._estates_without_station
+        station is open adds none). Asked here, not in has_add_permission, which every
+        admin page asks for its menu."""
+        if (
+            self.has_add_permission(request)
+            and not estates_for(request.user).filter(station__isnull=True).exists()
+        ):
+            raise PermissionDenied
+        return super().add_view(request, form_url, extra_context)
 
     def get_inlines(self, request, obj):
         # a new station starts with the case's facilities (station_open), then edits them

@@ -67,7 +67,6 @@ app.conf.beat_schedule = {
         "task": "governance.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=30),
     },
-    # --- orglife
     # Every working day at 09:20: remind the secretary of each branch whose expected
     # organisational-life meeting (its own or a building group's) was missed in the period
     # just ended (governance/org_life.py); once per branch and period, so a daily run is
@@ -76,7 +75,6 @@ app.conf.beat_schedule = {
         "task": "governance.tasks.sweep_org_life_reminders",
         "schedule": crontab(hour=9, minute=20),
     },
-    # --- ledger
     # Every five minutes: remind a building group's leader (by text) and the estate's branch
     # secretary COMMITMENT_REMINDER_DAYS before a group commitment's due date, once per
     # commitment and due date, in working hours.

@@ -40,7 +40,6 @@ urlpatterns = [
                     "report.pdf", dashboard_views.dashboard_report_pdf, name="dashboard_report_pdf"
                 ),
                 path("zeros/", include(zeroindex_urls.dashboard_urlpatterns)),
-                # --- rankings (the branches compared)
                 path("", include("governance.brightness_dashboard_urls")),
                 # the appeals of the dashboard's period and unit, masked (meetings.exports)
                 path(
@@ -76,9 +75,7 @@ urlpatterns = [
         name="report_pdf",
     ),
     # the Five Modernizations' public pages (issue 12)
-    # --- stations
     path("stations/", include("branches.station_urls")),
-    # --- rankings
     path("", include("governance.brightness_urls")),
     # the language switch; it also remembers a staff user's choice (for their messages)
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -1393,7 +1393,6 @@ ZH = {
     "checklist items": "考核项目",
     "organisational meeting overdue": "组织生活逾期未开",
     "group commitment due soon": "党小组承诺即将到期",
-    # --- issue 12: stations
     "The branch's Three Brightness page: commitments, achievements, rankings": "本支部“三亮三比”：承诺、成绩、排名",
     "facilities open": "开放功能室",
     "pages": "页面",
@@ -1460,7 +1459,6 @@ ZH = {
     "open to residents": "开放",
     "closed for now": "暂停开放",
     "Record a session": "录入一次服务",
-    # --- issue 12: orglife
     "%(member)s is not a member of this branch.": "%(member)s不是本支部的党员。",
     "An absent member needs a reason.": "缺席须说明原因。",
     "expected": "应到",
@@ -1494,7 +1492,6 @@ ZH = {
     "never held": "从未召开",
     "If a meeting was held, record it with its attendance; it then counts for its period.": "如会议已召开，请登记会议及出勤情况，登记后即计入所在周期。",
     "Organisational life overdue at %(estate)s": "%(estate)s组织生活逾期未开",
-    # --- issue 12: ledger
     "A change applies to new entries only: the entries already in the ledger keep their points.": "修改只对新记入的积分生效：台账中已有的记录保持原分值。",
     "Recorded": "记录",
     "This award was recorded already; it counts once.": "这项奖励已经记过，只计一次。",
@@ -1582,7 +1579,6 @@ ZH = {
     "Group commitment due today: %(group)s": "党小组承诺今天到期：%(group)s",
     "Group commitment overdue: %(group)s": "党小组承诺已逾期：%(group)s",
     "[Party group] %(group)s's commitment “%(text)s” is due on %(due)s (%(progress)s%% done). Please tell the branch secretary how it stands.": "【党小组】%(group)s的承诺“%(text)s”将于 %(due)s 到期（已完成 %(progress)s%%）。请向支部书记说明进展。",
-    # --- issue 12: rankings
     "Fewer than %(n)s members: shown, not ranked.": "党员少于 %(n)s 名：列出，不排名。",
     "Service sessions": "服务场次",
     "People served": "服务人次",
@@ -1626,7 +1622,6 @@ ZH = {
     "Every active member of the branch (staff only: the public page lists only the members who agreed to show their card), with the year's points by where they came from.": "本支部全部在册党员及其本年度各来源积分（仅工作人员可见；公开页面只列出同意公开名片的党员）。",
     "Three Brightness, Three Comparisons: the branches of your scope side by side, by the year's contribution points and achievements.": "三亮三比：按本年度贡献积分和工作成绩，并列比较您管辖范围内的各党支部。",
     "This table (CSV)": "下载本表（CSV）",
-    # --- issue 12: checklist
     "Save the self-assessment": "保存自评",
     "Check the automatic items again": "重新核查系统自动项",
     "Submit for review": "提交评审",

@@ -132,7 +132,6 @@ ADD_PAGES: dict[str, AddPage] = {
         },
     ),
     # The Five Modernizations (issue 12)
-    # --- stations
     # a station opens through station_open (with the case's facilities); its session
     # through session_record; the kinds of service are the town's list
     # (A's first estate has its station already, `place`: its secretary may add none)
@@ -153,7 +152,6 @@ ADD_PAGES: dict[str, AddPage] = {
         },
         check=lambda session, user: session.recorded_by == user or pytest.fail("recorded_by"),
     ),
-    # --- orglife
     # The kinds of regular meeting are a town's list (superusers edit it); a meeting is
     # saved with its attendance through org_meeting_record.
     "branches.orgmeetingkind": AddPage(
@@ -170,7 +168,6 @@ ADD_PAGES: dict[str, AddPage] = {
             "attendance-0-member": w.a_member.pk,
         },
     ),
-    # --- ledger
     # A manual award: the ledger's add page (its hidden token is posted back as given).
     "branches.contributionentry": AddPage(
         STAFF,
@@ -202,7 +199,6 @@ ADD_PAGES: dict[str, AddPage] = {
             commitment.remind_at is not None or pytest.fail("no reminder set")
         ),
     ),
-    # --- checklist
     # opened through checklist_open: an entry per item in use
     "branches.checklist": AddPage(
         STAFF,

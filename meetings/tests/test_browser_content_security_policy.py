@@ -180,13 +180,11 @@ def test_resident_pages_load_without_a_violation_and_their_buttons_work(
     w.open(f"{base}/reports/", "reports")
     w.open(f"{base}/reports/{report.year}/{report.estate_id}/", "branch-report")
     # the Five Modernizations' public pages (issue 12)
-    # --- stations
     from branches.tests.stations_helpers import open_station, record
 
     record(open_station(world.a_estate), people=12)
     w.open(f"{base}/stations/", "stations")
     w.open(f"{base}/stations/{world.a_estate.pk}/", "station")
-    # --- rankings
     w.open(f"{base}/stations/{world.a_estate.pk}/brightness/", "brightness")
 
     # a request too large gets its page; its "Go back" goes back to the form

@@ -224,13 +224,11 @@ def test_public_pages_pass_axe(live_server, world, browser, appeal_in, settings,
         "branch report", 200, page.goto(f"{url}/reports/{report.year}/{report.estate_id}/")
     )
     # The Five Modernizations' public pages (issue 12)
-    # --- stations
     from branches.tests.stations_helpers import open_station, record
 
     record(open_station(world.a_estate), people=12)
     checker.check("stations", 200, page.goto(f"{url}/stations/"))
     checker.check("station", 200, page.goto(f"{url}/stations/{world.a_estate.pk}/"))
-    # --- rankings
     checker.check(
         "three brightness",
         200,

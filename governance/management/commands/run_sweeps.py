@@ -69,8 +69,6 @@ class Command(BaseCommand):
             "undelivered": messaging.sweep_undelivered(),
             "anonymised": retention.appeals_anonymise_closed().appeals_anonymised,
             "kept_photos": kept_photos.kept_photos_delete_stale(),
-            # --- orglife
             "org_life_reminders": sweep_org_life_reminders(),
-            # --- ledger
             "commitment_reminders": sweep_commitment_reminders(),
         }

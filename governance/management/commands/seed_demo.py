@@ -63,7 +63,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Year-end recipients: {seed_yearend_demo()}.")
         # The Five Modernizations (issue 12), in this order: credits from sessions and
         # meetings first, the ledger's awards, the ranking's tie, last year's checklist.
-        # --- stations
         from branches.demo_stations import seed_stations_demo
 
         stations = seed_stations_demo()
@@ -72,7 +71,6 @@ class Command(BaseCommand):
             "{sessions} sessions, {people} residents served ({people_this_year} this "
             "year).".format(**stations)
         )
-        # --- orglife
         from branches.demo_orglife import seed_orglife_demo
 
         orglife = seed_orglife_demo()
@@ -82,7 +80,6 @@ class Command(BaseCommand):
                 branches=", ".join(orglife["overdue"]) or "none", **orglife
             )
         )
-        # --- ledger
         from branches.demo_ledger import seed_ledger_demo
         from meetings.demo_credits import seed_credit_demo
 
@@ -93,7 +90,6 @@ class Command(BaseCommand):
             "to a public card: {consenting} ({withdrawn} withdrawals on record); manual "
             "awards: {awards}; members credited for appeals now: {appeal_credits}.".format(**ledger)
         )
-        # --- rankings
         from branches.demo_rankings import seed_rankings_demo
 
         ranks = seed_rankings_demo()
@@ -101,7 +97,6 @@ class Command(BaseCommand):
             "Rankings: {branch}, {first} and {second} tied at {points} points; "
             "{cards} public cards.".format(**ranks)
         )
-        # --- checklist
         from branches.demo_checklists import seed_checklists_demo
 
         checklists = seed_checklists_demo()

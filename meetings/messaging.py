@@ -239,10 +239,11 @@ def notify_department(appeal: Appeal, *, stamp: str) -> None:
 
 def message_member(kind, *, name, phone, dedupe_key, context) -> Notification | None:
     """Record a text message to a party member (a group leader: members have no account),
-    from `messages/sms/<kind>.txt`, in Chinese. Returns the new message, or None when its
-    key exists; the caller hands new ones to `enqueue_deliveries`."""
+    from `messages/member_sms/<kind>.txt` (`sms/` holds the residents' texts), in Chinese.
+    Returns the new message, or None when its key exists; the caller hands new ones to
+    `enqueue_deliveries`."""
     with translation.override(settings.LANGUAGE_CODE):
-        text = render_text(f"messages/sms/{kind}.txt", context)
+        text = render_text(f"messages/member_sms/{kind}.txt", context)
     return _create(
         kind=kind,
         channel=Notification.Channel.SMS,

@@ -124,4 +124,6 @@ def test_filing_and_moving_succeed_with_redis_down_and_the_sweep_delivers_later(
     after = json.loads(run(env, code=DELIVERED).stdout.strip().splitlines()[-1])
     assert after == {"undelivered": 0, "delivered": 2}
     lines = (tmp / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+    # the sweep also texts the demo's group leaders about commitments coming due: not ours
+    lines = [line for line in lines if not json.loads(line)["key"].startswith("commitment:")]
     assert len(lines) == 2 and all(result["code"] in json.loads(line)["text"] for line in lines)

@@ -66,6 +66,7 @@ def test_the_inbox_names_the_kinds_in_chinese(client, world):
 def test_every_message_the_code_writes_is_a_named_kind():
     written = {p.name.removesuffix("-subject.txt") for p in MESSAGES.glob("*-subject.txt")}
     written |= {f"sms_{p.stem}" for p in (MESSAGES / "sms").glob("*.txt")}
+    written |= {p.stem for p in (MESSAGES / "member_sms").glob("*.txt")}  # texts to members
     assert written  # the templates are where they were
     assert written <= set(Notification.Kind.values), written - set(Notification.Kind.values)
 

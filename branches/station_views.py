@@ -28,7 +28,9 @@ def station_list(request):
 @require_safe
 def station_detail(request, estate_id: int):
     station = (
-        ServiceStation.objects.select_related("estate__community").filter(estate=estate_id).first()
+        ServiceStation.objects.select_related("estate__community")
+        .filter(estate__id=estate_id)  # the key's own lookup: a number too big is no match
+        .first()
     )
     if station is None:
         raise Http404

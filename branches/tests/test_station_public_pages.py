@@ -77,6 +77,9 @@ def test_an_estate_without_a_station_is_not_found(client, world, stations):
     assert client.get(f"/stations/{world.b_estate.pk}/").status_code == 404
     assert client.get("/stations/999999/").status_code == 404
     assert client.get("/stations/abc/").status_code == 404
+    # a number no database integer holds (a fuzzer's first try) is not found either
+    assert client.get(f"/stations/{2**63}/").status_code == 404
+    assert client.get(f"/stations/{10**30}/brightness/").status_code == 404
 
 
 def test_the_pages_answer_only_reading(client, world, stations):

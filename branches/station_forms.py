@@ -24,8 +24,11 @@ def parse_week(value: str | None) -> date | None:
     found = WEEK.fullmatch((value or "").strip())
     if not found:
         return None
+    year = int(found[1])
+    if not 1900 <= year <= 2999:  # the page links the weeks around it: keep them in range
+        return None
     try:
-        return date.fromisocalendar(int(found[1]), int(found[2]), 1)
+        return date.fromisocalendar(year, int(found[2]), 1)
     except ValueError:
         return None
 

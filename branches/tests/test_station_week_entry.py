@@ -179,11 +179,14 @@ def test_more_lines_than_the_page_offers_are_refused(client, world):
 def test_a_bad_week_shows_this_week_with_a_message(client, world):
     station = open_station(world.a_estate)
     client.force_login(world.staff_a)
-    page = client.get(URL, {"station": station.pk, "week": "2026-W99"})
-    assert page.status_code == 200
     today = timezone.localdate()
-    assert page.context["monday"] == today - timedelta(days=today.weekday())
-    assert [m.level_tag for m in page.context["messages"]] == ["warning"]
+    # a week that does not exist, and the first and last weeks a calendar holds (the page
+    # links the week before and after: a date out of range was a 500)
+    for week in ("2026-W99", "0001-W01", "9999-W52"):
+        page = client.get(URL, {"station": station.pk, "week": week})
+        assert page.status_code == 200
+        assert page.context["monday"] == today - timedelta(days=today.weekday())
+        assert [m.level_tag for m in page.context["messages"]] == ["warning"]
 
 
 def test_the_grid_offers_only_the_stations_people_and_facilities(client, world):

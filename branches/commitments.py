@@ -109,6 +109,12 @@ def _clean_text(text: str) -> str:
 
 
 def _check_due(due_on: date, year: int) -> None:
+    first, last = timezone.localdate().year - 10, timezone.localdate().year + 1
+    if not first <= year <= last:  # a mistyped year (and its reminder date out of range)
+        raise CommitmentRefused(
+            _("A commitment is for a year from %(first)d to %(last)d.")
+            % {"first": first, "last": last}
+        )
     if due_on is None or due_on.year != year:
         raise CommitmentRefused(
             _("A commitment for %(year)d is due within %(year)d.") % {"year": year}

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .names import LocalizedName, english_name, unique_english_name
@@ -618,6 +619,9 @@ class OrgMeeting(models.Model):
 
     def clean(self):
         errors = {}
+        if self.held_at and self.held_at > timezone.now():
+            # its attendance earns points dated the day it was held
+            errors["held_at"] = _("This meeting has not been held yet: record it once it has.")
         if self.group_id and self.estate_id and self.group.estate_id != self.estate_id:
             errors["group"] = _("This group belongs to another estate.")
         if self.kind_id:

@@ -1517,6 +1517,8 @@ ZH = {
     "You can read these commitments but not change them.": "您可以查看这些承诺，但不能修改。",
     "Say what the group commits to.": "请填写党小组承诺的内容。",
     "The commitment is too long: at most %(max)d characters.": "承诺内容过长：最多 %(max)d 个字。",
+    "This meeting has not been held yet: record it once it has.": "会议尚未召开：请在会后再登记。",
+    "A commitment is for a year from %(first)d to %(last)d.": "承诺年度应在%(first)d年至%(last)d年之间。",
     "A commitment for %(year)d is due within %(year)d.": "%(year)d 年的承诺须在 %(year)d 年内到期。",
     "Not members of %(estate)s: %(names)s.": "不是%(estate)s的党员：%(names)s。",
     "This commitment is verified: it can no longer be changed.": "这项承诺已验收，不能再修改。",

@@ -103,6 +103,15 @@ def test_a_commitment_is_due_within_its_year_and_its_members_are_of_the_estate(w
             members=[world.b_member],
             by=world.staff_a,
         )
+    for year in (1, 9999):  # a mistyped year is refused with a message, not a 500
+        with pytest.raises(CommitmentRefused, match=str(this_year() + 1)):
+            commitment_add(
+                group=world.a_group,
+                year=year,
+                text="义务理发",
+                due_on=date(year, 1, 1),
+                by=world.staff_a,
+            )
     with pytest.raises(CommitmentRefused):  # another community's group
         commitment_add(
             group=world.b_group, year=this_year(), text="x", due_on=due_in_year(), by=world.staff_a

@@ -3,12 +3,13 @@ absence needs its reason, each member present is credited once in the ledger; tu
 removed or the meeting deleted, the credit is withdrawn; present again, credited again; a
 meeting moved to another year moves its points."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 
 from branches.models import ContributionEntry, OrgAttendance, OrgMeeting, OrgMeetingKind
 from branches.orglife import (
@@ -45,10 +46,10 @@ def people(world):
 
 
 def record(world, kinds, attendance, **kw):
+    kw.setdefault("held_at", datetime(2026, 3, 10, 19, 0, tzinfo=SHANGHAI))
     return org_meeting_record(
         estate=world.a_estate,
         kind=kinds["branch"],
-        held_at=datetime(2026, 3, 10, 19, 0, tzinfo=SHANGHAI),
         topic="学习党章",
         attendance=attendance,
         **kw,
@@ -109,6 +110,19 @@ def test_an_absence_needs_its_reason(world, kinds, people):
     with pytest.raises(ValidationError):
         record(world, kinds, [Attendance(people[0], False, "  ")])
     assert not OrgMeeting.objects.exists()
+
+
+def test_a_meeting_still_to_come_is_not_recorded(world, kinds, people):
+    """Its attendance would earn points dated in the future."""
+    with pytest.raises(ValidationError) as refused:
+        record(
+            world,
+            kinds,
+            [Attendance(people[0], True, "")],
+            held_at=timezone.now() + timedelta(hours=1),
+        )
+    assert "held_at" in refused.value.message_dict
+    assert not OrgMeeting.objects.exists() and points(people[0]) == 0
 
 
 def test_a_groups_meeting_needs_its_group(world, kinds, people):

@@ -41,6 +41,8 @@ def expected(world):
     for estate in (world.a_estate2, world.b_estate):
         for kind in kinds.values():
             for month in range(1, 13):
+                if at(2026, month, 5, 19) > timezone.now():
+                    break  # a meeting still to come is not recorded
                 org_meeting_record(
                     estate=estate, kind=kind, held_at=at(2026, month, 5, 19), topic="例会"
                 )

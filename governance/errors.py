@@ -13,6 +13,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 # What the 503 asks a browser or a crawler to wait, in seconds ("a few minutes" on the page).
 RETRY_AFTER_DATABASE = 120
@@ -36,9 +38,27 @@ def database_unreachable(exc: BaseException | None) -> bool:
     return sqlstate is None or sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES
 
 
+API_PREFIX = "/open311/v2/"
+
+
 def render_error(request, template_name: str, status: int, **context) -> HttpResponse:
+    """The site's error page; on the Open311 API, the specification's error list instead."""
+    if request.path.startswith(API_PREFIX):
+        from open311.formats import errors, format_of
+
+        return errors(format_of(request.path), status, _(API_ERRORS[status]))
     context = {"request": request, "csrf_token": get_token(request), **context}
     return HttpResponse(get_template(template_name).render(context), status=status)
+
+
+API_ERRORS = {
+    400: gettext_noop("The request could not be read."),
+    403: gettext_noop("Not allowed."),
+    404: gettext_noop("Not found: see discovery.json for the resources."),
+    429: gettext_noop("Too many requests. Try again later."),
+    500: gettext_noop("Something went wrong on our side; it has been logged."),
+    503: gettext_noop("The service is briefly unavailable; try again in a minute."),
+}
 
 
 def bad_request(request, exception=None):

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "branches",
     "meetings",
     "zeroindex",
+    "open311",
     "governance",
 ]
 
@@ -334,6 +335,20 @@ APPEAL_REPEAT_WINDOW_DAYS = env.int("APPEAL_REPEAT_WINDOW_DAYS", default=90)
 APPEAL_CONTACT_RETENTION_MONTHS = env.int("APPEAL_CONTACT_RETENTION_MONTHS", default=24)
 APPEAL_SUBMIT_LIMIT = env.int("APPEAL_SUBMIT_LIMIT", default=5)  # per IP per hour
 APPEAL_TRACK_LIMIT = env.int("APPEAL_TRACK_LIMIT", default=30)  # per IP per 10 minutes
+
+# Open311 GeoReport v2 (open311/, docs/open311.md). Searches span at most this many days
+# (the specification's 90) and return at most OPEN311_MAX_RESULTS, newest first; a search
+# by tracking codes takes at most OPEN311_MAX_IDS. Per key and hour: reads and new appeals.
+OPEN311_SEARCH_DAYS = env.int("OPEN311_SEARCH_DAYS", default=90)
+OPEN311_MAX_RESULTS = env.int("OPEN311_MAX_RESULTS", default=1000)
+OPEN311_MAX_IDS = env.int("OPEN311_MAX_IDS", default=50)
+OPEN311_KEY_READS = env.int("OPEN311_KEY_READS", default=3600)
+OPEN311_KEY_WRITES = env.int("OPEN311_KEY_WRITES", default=600)
+# Discovery's contact and where to ask for a key.
+OPEN311_CONTACT = env("OPEN311_CONTACT", default="Huangxing Town party committee office")
+OPEN311_KEY_SERVICE = env(
+    "OPEN311_KEY_SERVICE", default="Ask the county's system administrator for a key."
+)
 # Form retries per IP per hour whose photos are kept for the resident (then: choose again).
 APPEAL_KEEP_PHOTOS_LIMIT = env.int("APPEAL_KEEP_PHOTOS_LIMIT", default=30)
 APPEAL_PHOTO_MAX_BYTES = 5 * 1024 * 1024

@@ -76,6 +76,7 @@ urlpatterns = [
     ),
     # the Five Modernizations' public pages (issue 12)
     path("stations/", include("branches.station_urls")),
+    path("open311/", include("open311.urls")),
     path("", include("governance.brightness_urls")),
     # the language switch; it also remembers a staff user's choice (for their messages)
     path("i18n/setlang/", views.set_language, name="set_language"),

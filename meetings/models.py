@@ -95,6 +95,83 @@ class Source(models.TextChoices):
     PHONE = "phone", _("phone call")
     HOME_VISIT = "home_visit", _("home visit")
     SURVEY = "survey", _("survey")
+    API = "api", _("API (another system)")
+
+
+class ApiKey(models.Model):
+    """A key for another system (a hotline, a WeChat account, a grid app) to file and follow
+    appeals through the Open311 API, within a town or one community. Only a hash of the key
+    is kept: the key itself is shown once, when a superuser issues it."""
+
+    client = models.CharField(
+        _("client system"),
+        max_length=100,
+        help_text=_("The system that uses the key, for example “12345 hotline”."),
+    )
+    town = models.ForeignKey(
+        "branches.Town",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("town"),
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    prefix = models.CharField(_("key starts with"), max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    contact = models.CharField(
+        _("contact"), max_length=200, blank=True, help_text=_("Who runs the client system.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("issued by"),
+    )
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(town__isnull=False, community__isnull=True)
+                | Q(town__isnull=True, community__isnull=False),
+                name="apikey_scoped_to_town_or_community",
+                violation_error_message=_("Choose a town or a community for the key, not both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False),
+                name="apikey_revoked_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.client} ({self.prefix}…)"
+
+    @property
+    def scope_name(self) -> str:
+        return str(self.community or self.town)
 
 
 class Appeal(models.Model):
@@ -178,6 +255,16 @@ class Appeal(models.Model):
     # The resident's language on the form, for the text messages they get.
     language = models.CharField(max_length=10, default="zh-hans", editable=False)
     anonymised_at = models.DateTimeField(_("contact details erased"), null=True, blank=True)
+    # The key of the system that filed it through the Open311 API (source "api").
+    api_key = models.ForeignKey(
+        ApiKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        editable=False,
+        verbose_name=_("filed through"),
+    )
 
     class Meta:
         verbose_name = _("appeal")
@@ -189,6 +276,11 @@ class Appeal(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(source__in=Source.values), name="appeal_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source=Source.API, api_key__isnull=False)
+                | (~Q(source=Source.API) & Q(api_key__isnull=True)),
+                name="appeal_api_source_has_key",
             ),
             models.CheckConstraint(
                 condition=(
@@ -216,6 +308,8 @@ class Appeal(models.Model):
             ),
             models.Index(fields=["next_due_at"], name="appeal_next_due_idx"),
             models.Index(fields=["estate", "status"], name="appeal_estate_status_idx"),
+            # Open311's search: a scope's appeals received in a date range.
+            models.Index(fields=["estate", "created_at"], name="appeal_estate_created_idx"),
             models.Index(fields=["contact_phone"], name="appeal_phone_idx"),
             models.Index(
                 fields=["estate", "category", "contact_phone", "created_at"],

@@ -83,24 +83,30 @@ def _increment(key: str, window_seconds: int) -> int:
     return cache.incr(key)
 
 
-def claim(bucket: str, request, *, limit: int, window_seconds: int) -> bool:
+def claim(bucket: str, request, *, limit: int, window_seconds: int, who: str = "") -> bool:
     """Claim one use before doing the work: True when it is within `limit` uses per window
-    (or the cache is down), False when the limit is reached (nothing is claimed then)."""
+    (or the cache is down), False when the limit is reached (nothing is claimed then). The
+    uses are counted per client address, or per `who` when given (an API key)."""
+    key = f"ratelimit:{bucket}:{who}" if who else _key(bucket, request)
     try:
-        count = _increment(_key(bucket, request), window_seconds)
+        count = _increment(key, window_seconds)
     except Exception:  # noqa: BLE001 - any cache failure: fail open
         logger.warning("rate limit %s: cache unreachable, not limiting", bucket, exc_info=True)
         return True
     if count <= limit:
         return True
-    give_back(bucket, request)  # refused: the count stays the number of uses that went ahead
+    _decrement(key, bucket)  # refused: the count stays the number of uses that went ahead
     return False
 
 
 def give_back(bucket: str, request) -> None:
     """Return a claimed use that was not used (the form came back with errors)."""
+    _decrement(_key(bucket, request), bucket)
+
+
+def _decrement(key: str, bucket: str) -> None:
     try:
-        cache.decr(_key(bucket, request))
+        cache.decr(key)
     except ValueError:
         pass  # the window ended meanwhile: nothing left to give back
     except Exception:  # noqa: BLE001 - any cache failure: fail open

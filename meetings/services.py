@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from branches.models import Building, Estate
 from branches.scope import CHANGE, estates_for, in_scope, may, staff_users_for
 
+from .api_keys import estates_of_key
 from .messaging import notify_department, notify_resident
 from .models import (
+    ApiKey,
     Appeal,
     AppealCategory,
     AppealEvent,
@@ -247,12 +249,25 @@ def appeal_submit(
     meeting: Meeting | None = None,
     language: str = "",
     at: datetime | None = None,
+    api_key: ApiKey | None = None,
 ) -> Appeal:
     """Register a new appeal, from a resident (by=None) or entered by staff, with its first
     event, in one transaction, and text the resident its tracking code. The code is unique:
-    a collision draws another. `at` backdates it (demo and bulk seeding only)."""
+    a collision draws another. `at` backdates it (demo and bulk seeding only). Another
+    system files through the Open311 API with its `api_key` (source "api"), only within the
+    key's town or community and while the key is not revoked."""
     if building is not None and building.estate_id != estate.pk:
         raise MoveRefused(_("This building is not in the chosen estate."), Refusal.INVALID)
+    if (source == Source.API) != (api_key is not None):
+        raise MoveRefused(_("Appeals from another system come with its API key."), Refusal.INVALID)
+    if api_key is not None:
+        if api_key.revoked_at is not None:
+            raise MoveRefused(_("This API key is revoked."), Refusal.NOT_ALLOWED)
+        if not estates_of_key(api_key).filter(pk=estate.pk).exists():
+            raise MoveRefused(
+                _("This API key files appeals only in %(scope)s.") % {"scope": api_key.scope_name},
+                Refusal.NOT_ALLOWED,
+            )
     if by is not None:
         if not in_scope(estates_for, by, estate):
             raise MoveRefused(_("You cannot enter appeals for this estate."), Refusal.NOT_FOUND)
@@ -266,6 +281,7 @@ def appeal_submit(
         title=title,
         description=description,
         source=source,
+        api_key=api_key,
         contact_name=contact_name,
         contact_phone=contact_phone,
         consent_at=now if consent else None,
@@ -314,7 +330,7 @@ def appeal_submit(
             meeting=meeting,
             due_field=DueField.RESPONSE,
             due_at=appeal.response_due_at,
-            data={"source": source},
+            data={"source": source, **({"api_key": api_key.pk} if api_key else {})},
         )
         count_event(event, appeal)
         if meeting is not None:

@@ -190,7 +190,10 @@ class AppealAdmin(AppealCreditMixin, ObjectActions, ScopedModelAdmin):
     # The appeal's page is read-only: its fields in these groups; changes are actions.
     PAGE_FIELDSETS = [
         (None, {"fields": ["code_display", "status_display", "title", "description"]}),
-        (gettext_lazy("Where and what"), {"fields": ["estate", "building", "category", "source"]}),
+        (
+            gettext_lazy("Where and what"),
+            {"fields": ["estate", "building", "category", "source", "filed_through"]},
+        ),
         (gettext_lazy("Resident"), {"fields": ["contact_name", "contact_phone"]}),
         (
             gettext_lazy("Handling"),
@@ -210,6 +213,14 @@ class AppealAdmin(AppealCreditMixin, ObjectActions, ScopedModelAdmin):
 
     def get_fields(self, request, obj=None):
         return StaffAppealForm.Meta.fields if obj is None else self.page_fields()
+
+    @admin.display(description=gettext_lazy("filed through"))
+    def filed_through(self, appeal):
+        """The client system whose API key filed it (source "API")."""
+        if appeal.api_key_id is None:
+            return "—"
+        key = appeal.api_key
+        return f"{key.client} · {key.prefix}…"
 
     @admin.display(description=gettext_lazy("tracking code"))
     def code_display(self, appeal):

@@ -3,6 +3,7 @@ names of the specification's examples (a list's items are named for its parent: 
 service, service_requests → request, errors → error, …)."""
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from xml.etree import ElementTree
@@ -31,12 +32,18 @@ def w3c(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
+# Characters XML 1.0 has no place for, even escaped: the C0 controls but tab, newline and
+# carriage return; lone surrogates; U+FFFE and U+FFFF. A text holding one (a content type a
+# client sent, echoed in an error) would make the whole document unreadable.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("\ufffd", str(value))
 
 
 def _element(name: str, value) -> ElementTree.Element:

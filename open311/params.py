@@ -2,7 +2,7 @@
 a description the client's developer can act on (GeoReport's error list)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -15,11 +15,19 @@ from meetings.tracking import normalize_code
 
 
 class Refused(Exception):
-    def __init__(self, status: int, description: str, *, retry_after: int | None = None):
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(description)
         self.status = status
         self.description = str(description)
         self.retry_after = retry_after
+        self.headers = headers or {}
 
 
 def _one(data, name: str) -> str:
@@ -57,7 +65,8 @@ def _moment(data, name: str) -> datetime | None:
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    # In UTC: PostgreSQL takes no offset beyond ±15:59, which Python's datetimes allow.
+    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,9 @@ def location(data) -> Location:
         )
     address_id = _one(data, "address_id")
     if address_id:
+        # A building's id: ASCII digits ("²" and "१" are digits to str.isdigit, not to int)
+        if not (address_id.isascii() and address_id.isdigit()):
+            raise Refused(400, _("There is no building with this address_id."))
         return Location(address_id=address_id[:40])
     address = _one(data, "address_string")
     if address:

@@ -43,7 +43,12 @@ def _api(view):
         try:
             return view(request, fmt, **kwargs)
         except params.Refused as refused:
-            return errors(fmt, refused.status, refused.description, retry_after=refused.retry_after)
+            response = errors(
+                fmt, refused.status, refused.description, retry_after=refused.retry_after
+            )
+            for name, value in refused.headers.items():
+                response[name] = value
+            return response
         except MoveRefused as refused:
             return errors(fmt, refused.kind.value, refused.message)
         except (RequestDataTooBig, TooManyFieldsSent):
@@ -57,8 +62,9 @@ def _api(view):
 def _method(request, *allowed: str):
     if request.method not in allowed:
         raise params.Refused(
-            405 if request.method not in ("GET", "HEAD", "POST") else 400,
+            405,
             _("Use %(methods)s here.") % {"methods": " or ".join(allowed)},
+            headers={"Allow": ", ".join(allowed)},  # a 405 names what is allowed (RFC 9110)
         )
 
 
@@ -77,10 +83,14 @@ def _key(request, data, *, required: bool) -> ApiKey | None:
 
 
 def _limit(request, bucket: str, *, key: ApiKey | None, limit: int, window: int, uses=1):
-    """Claim `uses` of a limit counted per key, or per client address without one."""
+    """Claim `uses` of a limit counted per key, or per client address without one; all of
+    them or none (the count stays the number of uses that went ahead)."""
     who = f"key{key.pk}" if key else ""
-    for _use in range(uses):
+    for claimed in range(uses):
         if not ratelimit.claim(bucket, request, limit=limit, window_seconds=window, who=who):
+            if not who:  # several codes looked up at once: a refusal uses none of them
+                for _use in range(claimed):
+                    ratelimit.give_back(bucket, request)
             raise params.Refused(
                 429,
                 _("Too many requests: at most %(limit)d in %(minutes)d minutes. Try again later.")

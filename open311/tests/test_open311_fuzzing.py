@@ -85,6 +85,14 @@ tricky = st.sampled_from(
 )
 junk = st.one_of(any_text, st.integers(min_value=-(2**70), max_value=2**70).map(str), tricky)
 field_name = st.one_of(st.sampled_from(FIELDS), any_text, any_text.map(lambda t: f"attribute[{t}]"))
+# The location's fields choose a branch each (a point, a building, an address): often drawn
+# together, so every branch gets junk.
+location = st.one_of(
+    st.just({}),
+    st.fixed_dictionaries({"lat": junk, "long": junk}),
+    st.fixed_dictionaries({"address_id": junk}),
+    st.fixed_dictionaries({"address_string": junk}),
+)
 CONTENT_TYPES = [
     "application/x-www-form-urlencoded",
     "application/x-www-form-urlencoded; charset=utf-8",
@@ -162,11 +170,12 @@ class PostsNeverFail(TestCase):
     @FUZZ
     @given(
         fields=st.dictionaries(field_name, junk, max_size=12),
+        place=location,
         fmt=st.sampled_from(["json", "xml"]),
         multipart=st.booleans(),
     )
-    def test_any_fields(self, fields, fmt, multipart):
-        fields = {name: self.fill(value) for name, value in fields.items()}
+    def test_any_fields(self, fields, place, fmt, multipart):
+        fields = {name: self.fill(value) for name, value in {**place, **fields}.items()}
         path = f"/open311/v2/requests.{fmt}"
         for data in (fields, {**self.valid(), **fields}):
             if multipart:

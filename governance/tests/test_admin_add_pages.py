@@ -135,8 +135,10 @@ ADD_PAGES: dict[str, AddPage] = {
     "meetings.apikey": AddPage(
         ("superuser",),
         lambda w: {"client": "12345热线", "community": w.a.pk},
-        check=lambda key, user: (key.created_by, len(key.key_hash)) == (user, 64)
-        or pytest.fail("issued through issue_key"),
+        check=lambda key, user: (
+            (key.created_by, len(key.key_hash)) == (user, 64)
+            or pytest.fail("issued through issue_key")
+        ),
     ),
     # The Five Modernizations (issue 12)
     # a station opens through station_open (with the case's facilities); its session

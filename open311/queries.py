@@ -113,7 +113,7 @@ def status_notes(appeal: Appeal, note: str | None, noted_at, moved_at) -> str:
     residents if it is not older than the last change of status."""
     text = public_status(appeal)
     if note and (moved_at is None or noted_at >= moved_at):
-        return f"{text}. {note}" if not text.endswith((".", "。")) else f"{text}{note}"
+        return _("%(status)s. %(note)s") % {"status": text.rstrip(".。"), "note": note}
     return text
 
 

@@ -1695,6 +1695,7 @@ ZH = {
     "Choose a town (the key files and reads appeals in all its communities) or one community, not both. After saving, the key is shown once at the top of the next page: copy it then.": "选择一个镇（街道）（密钥可在其下所有社区提交和查询诉求）或一个社区，二者只选其一。保存后，密钥只在下一页顶部显示一次：请当场复制。",
     "%(n)d key revoked.": "已撤销 %(n)d 个密钥。",
     "filed through": "接入系统",
+    "%(client)s (API)": "%(client)s（API）",
     "Only a superuser issues API keys.": "只有超级管理员可以签发 API 密钥。",
     "Choose a town or a community for the key, not both.": "请为密钥选择一个镇（街道）或一个社区，二者只选其一。",
     "Only a superuser revokes API keys.": "只有超级管理员可以撤销 API 密钥。",

@@ -142,15 +142,6 @@ ADD_PAGES: dict[str, AddPage] = {
             "residents_asked": "120",
         },
     ),
-    # Open311 (issue 13): a key for a client system, issued through issue_key (only a hash kept)
-    "meetings.apikey": AddPage(
-        ("superuser",),
-        lambda w: {"client": "12345热线", "community": w.a.pk},
-        check=lambda key, user: (
-            (key.created_by, len(key.key_hash)) == (user, 64)
-            or pytest.fail("issued through issue_key")
-        ),
-    ),
     # The Five Modernizations (issue 12)
     # a station opens through station_open (with the case's facilities); its session
     # through session_record; the kinds of service are the town's list

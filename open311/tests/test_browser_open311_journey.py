@@ -13,6 +13,7 @@ import urllib.request
 
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from meetings.api_keys import issue_key
 from meetings.models import Appeal, Source
@@ -78,7 +79,8 @@ def test_a_client_system_files_staff_see_it_and_the_resident_follows_it(
     expect(desk.locator(".field-source")).to_contain_text(_zh(Source.API.label))
     expect(desk.locator(".field-filed_through")).to_contain_text("12345热线")
     expect(desk.locator(".field-contact_phone")).to_contain_text("139")  # staff see the contact
-    expect(desk.locator("table").filter(has_text="12345热线 (API)")).to_have_count(1)  # timeline
+    on_timeline = _zh(gettext_lazy("%(client)s (API)")) % {"client": "12345热线"}
+    expect(desk.locator("table").filter(has_text=on_timeline)).to_have_count(1)
     desk.screenshot(path=str(SHOTS / "open311-staff-appeal.png"), full_page=True)
 
     # --- The resident follows it on a phone by the returned code ---------------------------

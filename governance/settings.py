@@ -397,6 +397,10 @@ DASHBOARD_XLSX_MAX_ROWS = env.int("DASHBOARD_XLSX_MAX_ROWS", default=100_000)
 # the first is sent (some 10-20 s for 750,000 appeals). Serve /dashboard/exports/ with a
 # worker timeout at least as long.
 EXPORT_STATEMENT_TIMEOUT = env.int("EXPORT_STATEMENT_TIMEOUT", default=120_000)
+# Open311 (issue 13): a report's position files it at the nearest building, or else estate,
+# with coordinates within this many metres (branches.places.nearest_place); farther, the
+# report needs an address or a building id.
+OPEN311_NEAREST_METRES = env.int("OPEN311_NEAREST_METRES", default=300)
 
 LOGGING = {
     "version": 1,

@@ -1675,4 +1675,12 @@ ZH = {
     "Save your changes before submitting: every item needs its score.": "提交前请先保存：每个项目都要有得分。",
     "Five standards": "五化标准",
     "No five-standards checklist for this year.": "本年度没有五化标准考核表。",
+    # Places (issue 13): coordinates of estates and buildings
+    "Location": "位置",
+    "latitude": "纬度",
+    "longitude": "经度",
+    "In degrees as GPS gives them (WGS 84), for example 28.180000 and 113.130000; not the shifted ones of Chinese online maps (GCJ-02, BD-09).": "以度为单位，按 GPS 给出的坐标（WGS 84）填写，例如 28.180000 和 113.130000；不要用国内网络地图偏移后的坐标（GCJ-02、BD-09）。",
+    "Give both the latitude and the longitude, or neither.": "纬度和经度须同时填写，或都不填。",
+    "The latitude is between -90 and 90.": "纬度须在 -90 到 90 之间。",
+    "The longitude is between -180 and 180.": "经度须在 -180 到 180 之间。",
 }

@@ -65,6 +65,13 @@ def test_the_limit_in_metres_is_kept(town):
     assert near(north_m=450, within_m=40) is None
 
 
+def test_the_limit_is_a_circle_not_a_square(world):
+    locate(world.a_building)
+    # 150 m west and 150 m south: 212 m away
+    assert near(east_m=-150, north_m=-150, within_m=200) is None
+    assert near(east_m=-150, north_m=-150, within_m=220).building == world.a_building
+
+
 def test_the_limit_defaults_to_the_setting(town, settings):
     settings.OPEN311_NEAREST_METRES = 50
     assert nearest_place(*point(east_m=350), estates=everywhere()) is None

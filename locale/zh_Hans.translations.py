@@ -1753,4 +1753,12 @@ ZH = {
     "Other systems (a hotline, a WeChat account, a grid app) file residents' appeals here and follow them through the Open311 GeoReport v2 standard. Filing needs a key, which the county's system administrator issues for a town or a community. Residents follow each appeal by its tracking code, as if they had filed it on the site.": "其他系统（热线、微信公众号、网格 App）可以按 Open311 GeoReport v2 标准，在这里替居民提交诉求并跟踪办理进度。提交诉求需要密钥，由县里的系统管理员按镇（街道）或社区签发。居民凭查询码查看每件诉求的进度，和在本网站提交的一样。",
     "The guide, with an example of each call": "使用指南（每个接口都有示例）",
     "The guide is in English. The API answers in Chinese unless a request asks for English with the cookie django_language=en.": "指南为英文。API 默认用中文回复；请求带上 Cookie django_language=en 时用英文回复。",
+    # Places (issue 13): coordinates of estates and buildings
+    "Location": "位置",
+    "latitude": "纬度",
+    "longitude": "经度",
+    "In degrees as GPS gives them (WGS 84), for example 28.180000 and 113.130000; not the shifted ones of Chinese online maps (GCJ-02, BD-09).": "以度为单位，按 GPS 给出的坐标（WGS 84）填写，例如 28.180000 和 113.130000；不要用国内网络地图偏移后的坐标（GCJ-02、BD-09）。",
+    "Give both the latitude and the longitude, or neither.": "纬度和经度须同时填写，或都不填。",
+    "The latitude is between -90 and 90.": "纬度须在 -90 到 90 之间。",
+    "The longitude is between -180 and 180.": "经度须在 -180 到 180 之间。",
 }

@@ -103,7 +103,7 @@ class Coordinates:
 
 def _coordinates(appeal: Appeal) -> Coordinates:
     for place in (appeal.building, appeal.estate):
-        if place is not None and getattr(place, "latitude", None) is not None:  # TEMP
+        if place is not None and place.latitude is not None:
             return Coordinates(float(place.latitude), float(place.longitude))
     return Coordinates(None, None)
 

@@ -95,6 +95,16 @@ def world(db):
 
 
 @pytest.fixture
+def browser():
+    """Debian's Chromium through Playwright (see meetings/tests/browser.py), for
+    the browser tests of every app."""
+    from meetings.tests.browser import launched_chromium
+
+    with launched_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
 def category(db):
     # seeded by a migration; a transactional test flushes it, so make sure it is there
     return AppealCategory.objects.get_or_create(name="物业管理")[0]

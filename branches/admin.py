@@ -190,13 +190,14 @@ class EstateAdmin(ScopedModelAdmin):
     fieldsets = [
         (None, {"fields": ["community", "name", "address"]}),
         (_("Party branch"), {"fields": ["branch_name", "secretary", "branch_founded"]}),
+        (_("Location"), {"fields": [("latitude", "longitude")]}),
     ]
 
     class BuildingInline(BoundedInline, admin.TabularInline):
         model = Building
         extra = 1
         max_new = 20
-        fields = ["name"]
+        fields = ["name", "latitude", "longitude"]
         formset = BuildingRenameFormSet
 
         def has_view_permission(self, request, obj=None):

@@ -6,7 +6,11 @@ hold, message). Messages must not contain quotes.
 
 SQLite drops a table's triggers when a migration rebuilds the table: a later migration that
 alters one of these tables must apply `operation(...)` for its rules again (each app's
-constraint tests fail otherwise)."""
+constraint tests fail otherwise). And the rebuild's last step, renaming the new table to the
+old name, fails while a trigger on another table names the table ("error in trigger ...: no
+such table"): wrap the rebuilding operations in `triggers_naming_kept(tables, operations)`."""
+
+import re
 
 from django.db import migrations
 
@@ -104,6 +108,39 @@ def operation(rules) -> migrations.RunPython:
             schema_editor.execute(sql)
 
     return migrations.RunPython(create, drop)
+
+
+def triggers_naming_kept(tables, operations) -> list:
+    """`operations` (which rebuild `tables` on SQLite: adding a check constraint, for one)
+    between taking out the triggers of *other* tables whose statement names one of `tables`
+    and putting the same statements back. Those triggers may belong to any app (meetings'
+    appeals name branches_building), so they are read from SQLite's schema, not from a
+    list here. The triggers on `tables` themselves are dropped by the rebuild: each app
+    applies its own again. On PostgreSQL nothing is rebuilt and this does nothing."""
+    kept: list[str] = []
+    names = [re.compile(rf"\b{re.escape(table)}\b", re.IGNORECASE) for table in tables]
+
+    def take_out(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+            rows = cursor.fetchall()
+        for name, table, sql in rows:
+            if table not in tables and any(pattern.search(sql) for pattern in names):
+                kept.append(sql)
+                schema_editor.execute(f'DROP TRIGGER "{name}"')
+
+    def put_back(apps, schema_editor):
+        for sql in kept:
+            schema_editor.execute(sql)
+        kept.clear()
+
+    return [
+        migrations.RunPython(take_out, put_back),
+        *operations,
+        migrations.RunPython(put_back, take_out),
+    ]
 
 
 # The Five Modernizations' rules (branches migration 0006).

@@ -2,7 +2,9 @@
 every row is found by its natural key before it is created, so a second run changes nothing."""
 
 import datetime
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,6 +20,7 @@ from .models import (
     StaffScope,
     Town,
 )
+from .places import METRES_PER_DEGREE
 from .services import group_set_buildings, group_set_leader
 
 DEMO_PASSWORD = "demo-2026"
@@ -70,6 +73,42 @@ class EstatePlan:
     # how the buildings (by number) are shared among the three groups
     groups: tuple[tuple[int, ...], ...]
     members: int
+    # where its centre is, in metres east and north of TOWN_CENTRE
+    east_m: int = 0
+    north_m: int = 0
+
+
+# Huangxing Town, Changsha County (WGS 84, roughly): the demo estates are a few hundred
+# metres from here and from each other, their buildings in rows around each centre.
+TOWN_CENTRE = (28.18, 113.13)
+BUILDINGS_PER_ROW = 4
+BUILDING_SPACING_M = (50, 60)  # east, north
+
+
+def _degrees(east_m: float, north_m: float) -> tuple[Decimal, Decimal]:
+    """The point `east_m` and `north_m` metres from the town centre, to six decimals."""
+    lat, lon = TOWN_CENTRE
+    north = lat + north_m / METRES_PER_DEGREE
+    east = lon + east_m / (METRES_PER_DEGREE * math.cos(math.radians(lat)))
+    return Decimal(f"{north:.6f}"), Decimal(f"{east:.6f}")
+
+
+def _building_offset(plan: EstatePlan, n: int) -> tuple[float, float]:
+    """Building n (from 1) of the plan: rows of four around the estate's centre, within
+    about 100 m of it."""
+    rows = math.ceil(plan.buildings / BUILDINGS_PER_ROW)
+    column, row = (n - 1) % BUILDINGS_PER_ROW, (n - 1) // BUILDINGS_PER_ROW
+    east = (column - (BUILDINGS_PER_ROW - 1) / 2) * BUILDING_SPACING_M[0]
+    north = ((rows - 1) / 2 - row) * BUILDING_SPACING_M[1]
+    return plan.east_m + east, plan.north_m + north
+
+
+def _locate(place, east_m: float, north_m: float) -> None:
+    """Coordinates for a demo row that has none (a row of an earlier seed too); coordinates
+    staff have set are kept."""
+    if place.latitude is None and place.longitude is None:
+        place.latitude, place.longitude = _degrees(east_m, north_m)
+        place.save(update_fields=["latitude", "longitude"])
 
 
 GUANGDA = [
@@ -80,16 +119,41 @@ GUANGDA = [
         6,
         ((1, 2), (3, 4), (5, 6)),
         61,
+        east_m=0,
+        north_m=0,
     ),
     EstatePlan(
-        "新都城", "新都城小区党支部", datetime.date(2017, 7, 1), 7, ((1, 2, 3), (4, 5), (6, 7)), 61
+        "新都城",
+        "新都城小区党支部",
+        datetime.date(2017, 7, 1),
+        7,
+        ((1, 2, 3), (4, 5), (6, 7)),
+        61,
+        east_m=450,
+        north_m=150,
     ),
     EstatePlan(
-        "丽景新城", "丽景新城小区党支部", datetime.date(2018, 3, 15), 5, ((1, 2), (3, 4), (5,)), 61
+        "丽景新城",
+        "丽景新城小区党支部",
+        datetime.date(2018, 3, 15),
+        5,
+        ((1, 2), (3, 4), (5,)),
+        61,
+        east_m=-400,
+        north_m=300,
     ),
 ]
 JINXING = [
-    EstatePlan("金星花园", "金星花园小区党支部", datetime.date(2019, 5, 20), 3, ((1, 2, 3),), 12),
+    EstatePlan(
+        "金星花园",
+        "金星花园小区党支部",
+        datetime.date(2019, 5, 20),
+        3,
+        ((1, 2, 3),),
+        12,
+        east_m=250,
+        north_m=-650,
+    ),
 ]
 
 USERS = [
@@ -117,10 +181,13 @@ def _seed_estate(community: Community, plan: EstatePlan, categories, first_membe
             "address": f"长沙县黄兴镇{plan.name}",
         },
     )
+    _locate(estate, plan.east_m, plan.north_m)
     buildings = {
         n: Building.objects.get_or_create(estate=estate, name=f"{n}栋")[0]
         for n in range(1, plan.buildings + 1)
     }
+    for n, building in buildings.items():
+        _locate(building, *_building_offset(plan, n))
     groups = []
     for numbers in plan.groups:
         label = "、".join(str(n) for n in numbers)

@@ -5,6 +5,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -70,6 +71,55 @@ class Community(models.Model):
         return "tel:" + re.sub(r"[^0-9+]", "", self.phone) if self.phone else ""
 
 
+# Where an estate or a building is (WGS 84 degrees, as a phone reports them; six decimals
+# are some 10 cm). Optional: a place without them is simply never the nearest
+# (branches.places). Both or neither, within the globe's ranges: a check in the database,
+# and `coordinates_clean` for a message next to the field.
+def coordinate(label, limit: int) -> models.DecimalField:
+    return models.DecimalField(
+        label,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-limit), MaxValueValidator(limit)],
+        help_text=_(
+            "In degrees as GPS gives them (WGS 84), for example 28.180000 and 113.130000; "
+            "not the shifted ones of Chinese online maps (GCJ-02, BD-09)."
+        ),
+    )
+
+
+def coordinate_constraints(model_name: str) -> list:
+    return [
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True, longitude__isnull=True)
+            | Q(latitude__isnull=False, longitude__isnull=False),
+            name=f"{model_name}_coordinates_both_or_neither",
+            violation_error_message=_("Give both the latitude and the longitude, or neither."),
+        ),
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+            name=f"{model_name}_latitude_range",
+            violation_error_message=_("The latitude is between -90 and 90."),
+        ),
+        models.CheckConstraint(
+            condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+            name=f"{model_name}_longitude_range",
+            violation_error_message=_("The longitude is between -180 and 180."),
+        ),
+    ]
+
+
+def coordinates_clean(place) -> None:
+    """One coordinate without the other is refused next to the one missing."""
+    missing = [name for name in ("latitude", "longitude") if getattr(place, name) in (None, "")]
+    if len(missing) == 1:
+        raise ValidationError(
+            {missing[0]: _("Give both the latitude and the longitude, or neither.")}
+        )
+
+
 class Estate(models.Model):
     """A residential estate and its party branch (one branch per estate)."""
 
@@ -88,6 +138,8 @@ class Estate(models.Model):
         verbose_name=_("branch secretary"),
     )
     branch_founded = models.DateField(_("branch founded"), null=True, blank=True)
+    latitude = coordinate(_("latitude"), 90)
+    longitude = coordinate(_("longitude"), 180)
 
     class Meta:
         verbose_name = _("estate")
@@ -97,10 +149,16 @@ class Estate(models.Model):
             models.UniqueConstraint(
                 fields=["community", "name"], name="estate_name_unique_in_community"
             ),
+            *coordinate_constraints("estate"),
         ]
+        # the bounding box of branches.places.nearest_place
+        indexes = [models.Index(fields=["latitude", "longitude"], name="estate_coordinates_idx")]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        coordinates_clean(self)
 
 
 class Building(models.Model):
@@ -108,6 +166,8 @@ class Building(models.Model):
         Estate, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("estate")
     )
     name = models.CharField(_("name"), max_length=50, help_text=_("For example “3栋” or “A座”."))
+    latitude = coordinate(_("latitude"), 90)
+    longitude = coordinate(_("longitude"), 180)
 
     class Meta:
         verbose_name = _("building")
@@ -117,10 +177,16 @@ class Building(models.Model):
             models.UniqueConstraint(
                 fields=["estate", "name"], name="building_name_unique_in_estate"
             ),
+            *coordinate_constraints("building"),
         ]
+        # the bounding box of branches.places.nearest_place
+        indexes = [models.Index(fields=["latitude", "longitude"], name="building_coordinates_idx")]
 
     def __str__(self):
         return f"{self.estate.name} {self.name}"
+
+    def clean(self):
+        coordinates_clean(self)
 
 
 class MemberCategory(LocalizedName):

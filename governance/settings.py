@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -344,10 +345,16 @@ OPEN311_MAX_RESULTS = env.int("OPEN311_MAX_RESULTS", default=1000)
 OPEN311_MAX_IDS = env.int("OPEN311_MAX_IDS", default=50)
 OPEN311_KEY_READS = env.int("OPEN311_KEY_READS", default=3600)
 OPEN311_KEY_WRITES = env.int("OPEN311_KEY_WRITES", default=600)
-# Discovery's contact and where to ask for a key.
-OPEN311_CONTACT = env("OPEN311_CONTACT", default="Huangxing Town party committee office")
-OPEN311_KEY_SERVICE = env(
-    "OPEN311_KEY_SERVICE", default="Ask the county's system administrator for a key."
+# A new request given lat and long goes to the nearest building (or estate) within this many
+# metres; farther than that it is refused.
+OPEN311_NEAREST_METRES = env.int("OPEN311_NEAREST_METRES", default=300)
+# Discovery's contact and where to ask for a key; the defaults are shown in the request's
+# language (their Chinese is in the catalogue), a value set here as it is written.
+OPEN311_CONTACT = env.str(
+    "OPEN311_CONTACT", default=gettext_noop("Huangxing Town party committee office")
+)
+OPEN311_KEY_SERVICE = env.str(
+    "OPEN311_KEY_SERVICE", default=gettext_noop("Ask the county's system administrator for a key.")
 )
 # Form retries per IP per hour whose photos are kept for the resident (then: choose again).
 APPEAL_KEEP_PHOTOS_LIMIT = env.int("APPEAL_KEEP_PHOTOS_LIMIT", default=30)

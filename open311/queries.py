@@ -103,7 +103,7 @@ class Coordinates:
 
 def _coordinates(appeal: Appeal) -> Coordinates:
     for place in (appeal.building, appeal.estate):
-        if place is not None and getattr(place, "latitude", None) is not None:  # TEMP
+        if place is not None and place.latitude is not None:
             return Coordinates(float(place.latitude), float(place.longitude))
     return Coordinates(None, None)
 
@@ -113,7 +113,7 @@ def status_notes(appeal: Appeal, note: str | None, noted_at, moved_at) -> str:
     residents if it is not older than the last change of status."""
     text = public_status(appeal)
     if note and (moved_at is None or noted_at >= moved_at):
-        return f"{text}. {note}" if not text.endswith((".", "。")) else f"{text}{note}"
+        return _("%(status)s. %(note)s") % {"status": text.rstrip(".。"), "note": note}
     return text
 
 

@@ -63,7 +63,7 @@ def _method(request, *allowed: str):
     if request.method not in allowed:
         raise params.Refused(
             405,
-            _("Use %(methods)s here.") % {"methods": " or ".join(allowed)},
+            _("Use %(methods)s here.") % {"methods": ", ".join(allowed)},
             headers={"Allow": ", ".join(allowed)},  # a 405 names what is allowed (RFC 9110)
         )
 
@@ -108,8 +108,8 @@ def discovery(request, fmt):
         "discovery",
         {
             "changeset": CHANGESET,
-            "contact": settings.OPEN311_CONTACT,
-            "key_service": settings.OPEN311_KEY_SERVICE,
+            "contact": _(settings.OPEN311_CONTACT),
+            "key_service": _(settings.OPEN311_KEY_SERVICE),
             "endpoints": [
                 {
                     "specification": SPECIFICATION,
@@ -224,7 +224,7 @@ def _file(request, fmt):
         raise params.Refused(
             400,
             _("Send the fields as application/x-www-form-urlencoded (GeoReport v2), not %(type)s.")
-            % {"type": content_type[:60] or "nothing"},
+            % {"type": content_type[:60] or _("no content type")},
         )
     data = request.POST
     key = _key(request, data, required=True)

@@ -37,14 +37,6 @@ def _seeded_lists_back(django_db_blocker):
         seeds.defaults(apps, None)
 
 
-@pytest.fixture
-def browser():
-    from meetings.tests.browser import launched_chromium
-
-    with launched_chromium() as chromium:
-        yield chromium
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_clerk_enters_two_sessions_and_the_station_page_counts_them(live_server, world, browser):
     session_points()

@@ -5,7 +5,8 @@ as in real use. The numbers each test expects are worked out in `march`'s docstr
 import re
 from datetime import timedelta
 
-from meetings.models import Meeting, MeetingType
+from meetings.api_keys import issue_key
+from meetings.models import Meeting, MeetingType, Source
 from meetings.services import (
     appeal_acknowledge,
     appeal_decline,
@@ -21,6 +22,9 @@ PASSWORD = "pw-for-tests"
 
 
 def filed(world, category, at, *, estate=None, phone="", source="web_form"):
+    api_key = None
+    if source == Source.API:  # another system files with its key, here one for the town
+        api_key, _key = issue_key(client="县网格平台", town=world.town, by=world.superuser)
     return appeal_submit(
         estate=estate or world.a_estate,
         category=category,
@@ -30,6 +34,7 @@ def filed(world, category, at, *, estate=None, phone="", source="web_form"):
         contact_phone=phone,
         consent=bool(phone),
         source=source,
+        api_key=api_key,
         at=at,
     )
 

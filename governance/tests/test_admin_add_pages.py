@@ -46,6 +46,11 @@ def _appeal_check(appeal, user):
     assert (event.kind, event.actor) == (EventKind.SUBMITTED, user)
 
 
+def _api_key_check(key, user):
+    assert key.created_by == user and key.revoked_at is None
+    assert key.prefix.startswith("o311_") and len(key.key_hash) == 64
+
+
 def _meeting_check(meeting, user):
     assert meeting.created_by == user
     assert abs(meeting.held_at - timezone.now()) < timedelta(minutes=5)  # the page's "now"
@@ -97,6 +102,12 @@ ADD_PAGES: dict[str, AddPage] = {
         check=_meeting_check,
     ),
     "meetings.appealcategory": AddPage(("superuser",), lambda w: {"name": "噪音扰民"}),
+    # An Open311 key for a client system: issued through issue_key (a hash, who issued it).
+    "meetings.apikey": AddPage(
+        ("superuser",),
+        lambda w: {"client": "12345热线", "community": w.a.pk},
+        check=_api_key_check,
+    ),
     "zeroindex.incident": AddPage(
         STAFF,
         lambda w: {

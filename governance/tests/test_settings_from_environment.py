@@ -109,9 +109,9 @@ def test_env_example_lists_every_variable_the_settings_read():
     import re
 
     source = (ROOT / "governance" / "settings.py").read_text()
-    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', source))
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z][A-Z0-9_]*)"', source))
     example = (ROOT / ".env.example").read_text()
-    listed = set(re.findall(r"^([A-Z_]+)=", example, re.M))
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", example, re.M))
     assert read and read == listed
 
 
@@ -119,7 +119,7 @@ def test_the_example_environment_starts_the_site_and_empty_values_count_as_unset
     import re
 
     example = (ROOT / ".env.example").read_text()
-    values = dict(re.findall(r"^([A-Z_]+)=(.*)$", example, re.M))
+    values = dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", example, re.M))
     values.update(DATABASE_URL="", EMAIL_URL="", REDIS_URL="", STATIC_ROOT="")
     result = run_settings(**values)
     assert result.returncode == 0, result.stderr

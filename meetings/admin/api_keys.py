@@ -3,6 +3,7 @@ or a community (the key is shown once, on the page after saving) and revokes it.
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -10,10 +11,31 @@ from ..api_keys import issue_key, revoke_key
 from ..models import ApiKey
 
 
+def _day(moment) -> str:
+    """A local date as 2026-12-05: short enough not to wrap in the list's narrow columns."""
+    return timezone.localtime(moment).date().isoformat()
+
+
+class KeyStateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("in_use", _("in use")), ("revoked", _("revoked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "in_use":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["client", "prefix_text", "scope", "created_at", "revoked_at", "appeal_count"]
-    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    # Dates without the time, so the list fits beside the admin's menu at 1280 px.
+    list_display = ["client", "prefix_text", "scope", "issued_on", "state", "appeal_count"]
+    list_filter = [KeyStateFilter]
     list_select_related = ["town", "community", "created_by"]
     search_fields = ["client", "prefix"]
     fields = ["client", "contact", "town", "community"]
@@ -36,6 +58,25 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(appeals_filed=Count("appeals"))
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        description = _(
+            "Choose a town (the key files and reads appeals in all its communities) or one "
+            "community, not both. After saving, the key is shown once at the top of the next "
+            "page: copy it then."
+        )
+        return [(None, {"fields": self.fields, "description": description})]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("town", "community"):
+            # Only a choice here: no buttons to add, edit or delete a town or a community.
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return self.fields
@@ -52,6 +93,16 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def scope(self, key):
         return key.scope_name
 
+    @admin.display(description=gettext_lazy("issued"), ordering="created_at")
+    def issued_on(self, key):
+        return _day(key.created_at)
+
+    @admin.display(description=gettext_lazy("state"), ordering="revoked_at")
+    def state(self, key):
+        if key.revoked_at is None:
+            return _("in use")
+        return _("revoked on %(date)s") % {"date": _day(key.revoked_at)}
+
     @admin.display(description=gettext_lazy("appeals filed"), ordering="appeals_filed")
     def appeal_count(self, key):
         return key.appeals_filed
@@ -64,7 +115,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             community=form.cleaned_data["community"],
             by=request.user,
         )
-        obj.pk = row.pk
+        obj.pk, obj.prefix = row.pk, row.prefix  # the admin's "added" message names it
         obj._state.adding = False
         messages.warning(
             request,

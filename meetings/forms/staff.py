@@ -36,8 +36,11 @@ class StaffAppealForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "source" in self.fields:  # entering a new appeal (the appeal page is read-only)
+            # Residents' own (the public form) and other systems' (the API) are not typed in.
             self.fields["source"].choices = [
-                (value, label) for value, label in Source.choices if value != Source.WEB_FORM
+                (value, label)
+                for value, label in Source.choices
+                if value not in (Source.WEB_FORM, Source.API)
             ]
             self.fields["source"].initial = Source.PHONE
 

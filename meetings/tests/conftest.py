@@ -91,12 +91,3 @@ def meeting(world):
 
 
 PARTY_MASSES = MeetingType.PARTY_MASSES
-
-
-@pytest.fixture
-def browser():
-    """Debian's Chromium through Playwright (see meetings/tests/browser.py)."""
-    from meetings.tests.browser import launched_chromium
-
-    with launched_chromium() as chromium:
-        yield chromium

@@ -80,13 +80,4 @@ def new_incident(world):
     return make
 
 
-@pytest.fixture
-def browser():
-    """Debian's Chromium through Playwright (see meetings/tests/browser.py)."""
-    from meetings.tests.browser import launched_chromium
-
-    with launched_chromium() as chromium:
-        yield chromium
-
-
 from .survey_helpers import appeal_category, survey, task  # noqa: F401,E402

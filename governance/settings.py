@@ -52,8 +52,8 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
 # Rotating SECRET_KEY (docs/operations.md): the previous keys, comma-separated, still accepted
-# for what they signed (staff log-ins, password-reset links, signed cookies) until they are
-# removed; only SECRET_KEY signs anything new.
+# for what they signed (staff log-ins, signed cookies) until they are removed; only SECRET_KEY
+# signs anything new.
 SECRET_KEY_FALLBACKS = [
     key.strip() for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key.strip()
 ]

@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default: DEBUG on, SQLite, eager tasks (unless the environment says otherwise).
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint format messages bench bench-scripts bench-public production-check guards fuzz load
+.PHONY: install run test lint format messages bench bench-scripts bench-public production-check restore-check guards fuzz load
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ format: $(INSTALLED)
 # (PRODUCTION_CHECK_DATABASE_URL), migrate, collectstatic, gunicorn, and curl on the pages.
 production-check: $(INSTALLED)
 	VENV=$(VENV) scripts/production_check.sh
+
+# A backup restores into a working site: DUMP (pg_dump -Fc) into a fresh database (RESTORE_DB,
+# default governance_restore_<time>), migrate --check, check, gunicorn and /healthz, then the
+# database is dropped unless KEEP=1; MIGRATE=1 applies newer migrations first; OWNER=role
+# makes the site's role own the copy.
+restore-check: $(INSTALLED)
+	@test -n "$(DUMP)" || { echo "usage: make restore-check DUMP=file.dump [RESTORE_DB=name] [KEEP=1] [MIGRATE=1] [OWNER=role]" >&2; exit 2; }
+	VENV=$(VENV) scripts/restore_check.sh $(if $(KEEP),--keep) $(if $(MIGRATE),--migrate) $(if $(OWNER),--owner $(OWNER)) "$(DUMP)" $(RESTORE_DB)
 
 # Refresh the catalogue after changing strings, translate, then compile (needs GNU gettext).
 messages: $(INSTALLED)

@@ -52,6 +52,12 @@ if not SECRET_KEY:
             "string (required when DEBUG is off), or set DEBUG=true for local development."
         )
     SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
+# Rotating SECRET_KEY (docs/operations.md): the previous keys, comma-separated, still accepted
+# for what they signed (staff log-ins, signed cookies) until they are removed; only SECRET_KEY
+# signs anything new.
+SECRET_KEY_FALLBACKS = [
+    key.strip() for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key.strip()
+]
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The README's production steps, for real: with DEBUG off, a SECRET_KEY, ALLOWED_HOSTS, a
 # PostgreSQL database of its own (created if missing) and a temporary STATIC_ROOT, run
-# `migrate` and `collectstatic --noinput`, start `gunicorn governance.wsgi` on a free local
-# port, and check over HTTP, as the TLS proxy in front of it would ask (from 127.0.0.1, in
-# TRUSTED_PROXIES, with X-Forwarded-Proto: https), that the pages and a hashed static file
-# answer 200 with their security headers (Content-Security-Policy, HSTS, Permissions-Policy);
-# that /healthz answers 200 over plain HTTP, as a load balancer asks; and that plain HTTP is
-# otherwise redirected to HTTPS, and a forged X-Forwarded-Proto from an untrusted address is
-# not believed. Stops gunicorn whatever happens; exits non-zero on any failure.
+# `migrate` and `collectstatic --noinput`, start the Procfile's web process (gunicorn with
+# deploy/gunicorn.conf.py) on a free local port, and check over HTTP, as the TLS proxy in
+# front of it would ask (from 127.0.0.1, in TRUSTED_PROXIES, with X-Forwarded-Proto: https),
+# that the pages and a hashed static file answer 200 with their security headers
+# (Content-Security-Policy, HSTS, Permissions-Policy); that /healthz answers 200 over plain
+# HTTP, as a load balancer asks; that plain HTTP is otherwise redirected to HTTPS, and a
+# forged X-Forwarded-Proto from an untrusted address is not believed; and that the access
+# log has a line per request with its duration and without the query string. Stops gunicorn
+# whatever happens; exits non-zero on any failure.
 #
 #   make production-check            # or: scripts/production_check.sh
 #
@@ -90,8 +92,12 @@ echo "production check: collectstatic wrote $(find "$STATIC_ROOT" -type f | wc -
 
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
-# No control socket: it would be shared (~/.gunicorn/) with any other gunicorn of this user.
-"$VENV/bin/gunicorn" governance.wsgi --bind "127.0.0.1:$port" --workers 2 --no-control-socket \
+# The Procfile's web line as it stands (gunicorn with deploy/gunicorn.conf.py), from the
+# virtualenv, on the free port; two workers on CI's two cores.
+read -ra web <<<"$(sed -n 's/^web: *//p' Procfile)"
+[ "${web[0]:-}" = gunicorn ] || { echo "production check: the Procfile's web line is not gunicorn" >&2; exit 1; }
+echo "production check: starting the Procfile's web: ${web[*]}"
+GUNICORN_BIND="127.0.0.1:$port" GUNICORN_WORKERS=2 "$VENV/bin/${web[0]}" "${web[@]:1}" \
   >"$work/gunicorn.log" 2>&1 &
 gunicorn_pid=$!
 for _ in $(seq 1 60); do
@@ -164,6 +170,23 @@ if [ -z "$bootstrap" ]; then
   failed=1
 else
   check "$bootstrap"
+fi
+
+# deploy/gunicorn.conf.py's access log: a line per request with its duration, the path
+# without its query string.
+get "/appeals/new/?q=13900000000" -H "X-Forwarded-Proto: https" >/dev/null
+for _ in $(seq 1 20); do
+  grep -qE '"GET /appeals/new/ HTTP/1.1" 200' "$work/gunicorn.log" && break
+  sleep 0.25
+done
+if ! grep -qE '"GET /appeals/new/ HTTP/1.1" 200 [0-9]+ [0-9]+ms' "$work/gunicorn.log"; then
+  echo "  no access log line with its duration for GET /appeals/new/" >&2
+  failed=1
+elif grep -q 13900000000 "$work/gunicorn.log"; then
+  echo "  the access log holds a query string" >&2
+  failed=1
+else
+  echo "  access log: $(grep -m1 -E '"GET /appeals/new/ HTTP/1.1" 200' "$work/gunicorn.log")"
 fi
 
 if [ "$failed" -ne 0 ]; then exit 1; fi

@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default: DEBUG on, SQLite, eager tasks (unless the environment says otherwise).
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint format messages bench bench-scripts bench-public production-check restore-check guards fuzz load
+.PHONY: install install-sms run test lint format messages bench bench-scripts bench-public production-check restore-check guards fuzz load
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,15 @@ $(INSTALLED): requirements.txt
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# The SMS providers' SDKs (requirements-sms.txt), only where a provider sends the texts; CI
+# installs them to run the providers' tests.
+SMS_INSTALLED := $(VENV)/.installed-sms
+$(SMS_INSTALLED): requirements-sms.txt $(INSTALLED)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-sms.txt
+	touch $(SMS_INSTALLED)
+
+install-sms: $(SMS_INSTALLED)
 
 run: $(INSTALLED)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput

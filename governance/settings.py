@@ -385,6 +385,27 @@ COMMITMENT_REMINDER_DAYS = env.int("COMMITMENT_REMINDER_DAYS", default=7)
 # Text messages to residents: the backend class and, for the file backend, where they go.
 SMS_BACKEND = env.str("SMS_BACKEND", default="meetings.sms.ConsoleBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sms-outbox.jsonl"))
+# A provider's SMS API (SMS_BACKEND meetings.sms_providers.AlibabaBackend or TencentBackend;
+# docs/sms.md): the key (Alibaba's AccessKey ID and secret, Tencent's SecretId and
+# SecretKey), Tencent's SdkAppId, the approved sign name, the region and endpoint (empty: the
+# SDK's own; a URL such as http://127.0.0.1:8080 for a stub), and seconds before giving up.
+SMS_PROVIDER_KEY_ID = env.str("SMS_PROVIDER_KEY_ID", default="")
+SMS_PROVIDER_KEY_SECRET = env.str("SMS_PROVIDER_KEY_SECRET", default="")
+SMS_PROVIDER_APP_ID = env.str("SMS_PROVIDER_APP_ID", default="")
+SMS_PROVIDER_SIGN_NAME = env.str("SMS_PROVIDER_SIGN_NAME", default="")
+SMS_PROVIDER_REGION = env.str("SMS_PROVIDER_REGION", default="")
+SMS_PROVIDER_ENDPOINT = env.str("SMS_PROVIDER_ENDPOINT", default="")
+SMS_PROVIDER_CONNECT_TIMEOUT = env.float("SMS_PROVIDER_CONNECT_TIMEOUT", default=3.0)
+SMS_PROVIDER_READ_TIMEOUT = env.float("SMS_PROVIDER_READ_TIMEOUT", default=5.0)
+# Per kind of text message, the provider's approved template and its parameters in order:
+# "<template code>:<parameter>,<parameter>" (parameters named as in the text's template).
+SMS_PROVIDER_TEMPLATES = {
+    "sms_submitted": env.str("SMS_PROVIDER_TEMPLATE_SUBMITTED", default=""),
+    "sms_acknowledged": env.str("SMS_PROVIDER_TEMPLATE_ACKNOWLEDGED", default=""),
+    "sms_resolved": env.str("SMS_PROVIDER_TEMPLATE_RESOLVED", default=""),
+    "sms_closed": env.str("SMS_PROVIDER_TEMPLATE_CLOSED", default=""),
+    "commitment_reminder": env.str("SMS_PROVIDER_TEMPLATE_COMMITMENT_REMINDER", default=""),
+}
 # The address of the site in messages (links in texts and e-mails).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Delivery attempts of one e-mail or text message before it is left failed.

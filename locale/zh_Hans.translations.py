@@ -505,6 +505,7 @@ ZH = {
     "text to the resident: reported fixed": "居民短信：已办结",
     "text to the resident: appeal closed": "居民短信：诉求已关闭",
     "text as HTML": "HTML正文",
+    "template parameters": "模板参数",
     "purpose key": "去重标识",
     "send after": "计划发送时间",
     "being sent until": "发送锁定至",

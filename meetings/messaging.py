@@ -24,7 +24,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.template import Context, engines
+from django.template.base import TokenType, render_value_in_context
 from django.template.loader import render_to_string
+from django.templatetags.i18n import BlockTranslateNode
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -48,6 +50,49 @@ def render_text(name: str, context: dict) -> str:
     title "A&B" is texted as A&B, a link keeps its "&"."""
     template = engines["django"].engine.get_template(name)
     return template.render(Context(context, autoescape=False)).strip()
+
+
+def _blocktranslates(template):
+    return template.nodelist.get_nodes_by_type(BlockTranslateNode)
+
+
+def template_variables(name: str) -> list[str]:
+    """The names a text template's `{% blocktranslate %}` fills in, in order of first use:
+    the parameters a provider's pre-approved copy of that text is given."""
+    names = []
+    template = engines["django"].engine.get_template(name)
+    for node in _blocktranslates(template):
+        for token in node.singular:
+            if token.token_type == TokenType.VAR and token.contents not in names:
+                names.append(token.contents)
+    return names
+
+
+def render_sms(name: str, context: dict) -> tuple[str, dict[str, str]]:
+    """A text message from its template, and the values its `{% blocktranslate %}` filled
+    in, by name, each as the text shows it (`{"code": "A1B2-C3D4", "url": …}`): a provider
+    that sends only pre-approved templates is given these instead of the text."""
+    template = engines["django"].engine.get_template(name)
+    context = Context(context, autoescape=False)
+    text = template.render(context).strip()
+    params = {}
+    with context.bind_template(template):
+        for node in _blocktranslates(template):
+            extra = {var: value.resolve(context) for var, value in node.extra_context.items()}
+            with context.push(extra):
+                for token in node.singular:
+                    if token.token_type == TokenType.VAR:
+                        value = context.get(token.contents, "")
+                        params[token.contents] = str(render_value_in_context(value, context))
+    return text, params
+
+
+def sms_template(kind: str) -> str:
+    """The template of a text message of this kind: a resident's `sms_<event>` is
+    `messages/sms/<event>.txt`, a party member's `<kind>` `messages/member_sms/<kind>.txt`."""
+    if kind.startswith("sms_"):
+        return f"messages/sms/{kind.removeprefix('sms_')}.txt"
+    return f"messages/member_sms/{kind}.txt"
 
 
 def _render(kind: str, context: dict, language: str, *, html: bool = True):
@@ -204,8 +249,8 @@ def notify_resident(appeal: Appeal, event: str, *, stamp: str) -> None:
     if not appeal.contact_phone:
         return
     with translation.override(appeal.language):
-        text = render_text(
-            f"messages/sms/{event}.txt",
+        text, params = render_sms(
+            sms_template(f"sms_{event}"),
             {"appeal": appeal, "url": _appeal_url(appeal), "code": appeal.display_code},
         )
     message = _create(
@@ -216,6 +261,7 @@ def notify_resident(appeal: Appeal, event: str, *, stamp: str) -> None:
         appeal=appeal,
         subject=text[:200],
         text=text,
+        params=params,
         dedupe_key=f"sms:{appeal.pk}:{event}:{stamp}",
         deliver_after=timezone.now(),
     )
@@ -243,7 +289,7 @@ def message_member(kind, *, name, phone, dedupe_key, context) -> Notification | 
     Returns the new message, or None when its key exists; the caller hands new ones to
     `enqueue_deliveries`."""
     with translation.override(settings.LANGUAGE_CODE):
-        text = render_text(f"messages/member_sms/{kind}.txt", context)
+        text, params = render_sms(sms_template(kind), context)
     return _create(
         kind=kind,
         channel=Notification.Channel.SMS,
@@ -251,6 +297,7 @@ def message_member(kind, *, name, phone, dedupe_key, context) -> Notification | 
         address=phone,
         subject=text[:200],
         text=text,
+        params=params,
         dedupe_key=dedupe_key,
         deliver_after=timezone.now(),
     )
@@ -292,7 +339,13 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     message = Notification.objects.get(pk=notification_id)
     try:
         if message.channel == Notification.Channel.SMS:
-            send_sms(message.address, message.text, key=message.dedupe_key)
+            send_sms(
+                message.address,
+                message.text,
+                key=message.dedupe_key,
+                kind=message.kind,
+                params=message.params,
+            )
         else:
             recipients = [a.strip() for a in message.address.split(",") if a.strip()]
             mail = EmailMultiAlternatives(

@@ -856,6 +856,10 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     text = models.TextField(_("text"))
     html = models.TextField(_("text as HTML"), blank=True)
+    # A text message's values by name, as its template filled them in (`{"code": …}`), kept
+    # with the text so that every attempt sends the same: an SMS provider that sends only
+    # pre-approved templates is given these instead of the text (meetings/sms.py).
+    params = models.JSONField(_("template parameters"), default=dict, blank=True)
     # At most one message per purpose: e.g. "visit:12:3:due_day", "digest:2026-11-27:user:4".
     dedupe_key = models.CharField(_("purpose key"), max_length=120, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

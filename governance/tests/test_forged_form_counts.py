@@ -70,7 +70,9 @@ def test_an_admin_page_posted_with_a_forged_count_gets_its_page_back(
     assert response.status_code == 200
     assert SAYS_SO in html
     assert rows(html, prefix) <= rows(given, prefix) + inline.max_new + ROWS_GONE_MEANWHILE
-    assert len(html) < 2 * len(given)
+    # Kilobytes, not the 4.6 MB of the bug: the rows counted above, each a few inputs wide
+    # (an estate's building rows have their coordinates since issue 13).
+    assert len(html) < 3 * len(given)
 
 
 def test_every_inline_of_the_admin_is_bounded():

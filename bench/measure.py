@@ -164,7 +164,7 @@ class Bench:
         def copy_once() -> float:
             started = time.perf_counter()
             with transaction.atomic(), connection.cursor() as cursor:
-                export_views._export_statements()  # the view's timeout for exports
+                export_views._export_statements("default")  # the view's timeout for exports
                 raw = cursor.cursor  # psycopg's own
                 statement = raw.mogrify(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params)
                 with raw.copy(statement) as copy:

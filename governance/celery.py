@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_success
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
@@ -89,3 +90,18 @@ app.conf.beat_schedule = {
         "schedule": _year_end_at(),
     },
 }
+
+
+# The schedule's entries by task name: a completed run of one leaves its heartbeat (named for
+# its entry), which /healthz and the health page read, so a beat that stopped, or workers
+# that all stopped, show as an age that grows. Monitoring only: nothing else hangs on it.
+SCHEDULED = {entry["task"]: name for name, entry in app.conf.beat_schedule.items()}
+
+
+@task_success.connect(dispatch_uid="governance.celery.heartbeat")
+def _heartbeat(sender=None, **kwargs):
+    name = SCHEDULED.get(getattr(sender, "name", ""))
+    if name:
+        from .heartbeats import heartbeat_record  # models: not before Django is set up
+
+        heartbeat_record(name=name)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -66,24 +66,27 @@ def _attachment(response, filename: str):
     return response
 
 
-def _export_statements() -> None:
+def _export_statements(alias: str) -> None:
     """The rest of this transaction's statements may run EXPORT_STATEMENT_TIMEOUT, not a
     page's DATABASE_STATEMENT_TIMEOUT: the first fetch sorts every row (PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[alias]
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
             timeout = str(settings.EXPORT_STATEMENT_TIMEOUT)
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
 
 
 def _streamed(rows) -> Iterator[tuple]:
-    """The rows from a server-side cursor, `ROWS_PER_FETCH` at a time. On PostgreSQL in a
+    """The rows from a server-side cursor, `ROWS_PER_FETCH` at a time, on the database the
+    request reads (the replica when governance.db_router chose it). On PostgreSQL in a
     transaction of its own: outside one Django declares the cursor WITH HOLD, which makes
     PostgreSQL compute every row at the declaration. (The request's own transaction has
     ended when the response is sent.) SQLite is left in autocommit: a transaction there
     would take the write lock for the whole download."""
-    if connection.vendor == "postgresql":
-        with transaction.atomic():
-            _export_statements()
+    alias = rows.db
+    if connections[alias].vendor == "postgresql":
+        with transaction.atomic(using=alias):
+            _export_statements(alias)
             yield from rows.iterator(chunk_size=ROWS_PER_FETCH)
     else:
         yield from rows.iterator(chunk_size=ROWS_PER_FETCH)
@@ -109,13 +112,17 @@ def appeals_export_xlsx(request):
         csv_url = reverse("appeals_export_csv") + choice.query_string()
         context = {"choice": choice, "count": count, "cap": cap, "csv_url": csv_url}
         return render(request, "dashboard/export_too_large.html", context)
-    _export_statements()  # in the request's transaction, which is still open
-    file = xlsx_file(
-        export.headers,
-        export.rows.iterator(chunk_size=ROWS_PER_FETCH),
-        widths=export.widths,
-        title=choice.unit.name,
-    )
+    alias = export.rows.db
+    # A transaction on the database the request reads (on the primary, a savepoint in the
+    # request's): the server-side cursor and the export's statement timeout need one.
+    with transaction.atomic(using=alias):
+        _export_statements(alias)
+        file = xlsx_file(
+            export.headers,
+            export.rows.iterator(chunk_size=ROWS_PER_FETCH),
+            widths=export.widths,
+            title=choice.unit.name,
+        )
     response = FileResponse(
         file,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -454,3 +454,21 @@ class YearEndRun(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.done}/{self.total}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last completed, one row per entry of the Celery schedule
+    (governance/celery.py, named as there) or per sweep of `manage.py run_sweeps`: /healthz
+    and the health page show its age, so a beat or workers that stopped are seen as an age
+    that grows (governance/heartbeats.py writes it)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    at = models.DateTimeField(_("last completed"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known (read from the primary): may this request read the replica?
+    "governance.db_router.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: turns a locked-out log-in into its 429 page.
@@ -146,16 +148,53 @@ DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 # 30 s, so a runaway query ends in an error page rather than a killed worker, and far above
 # the heaviest page and the sweeps' statements. manage.py commands run without it (manage.py).
 DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=20000)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that gives up after the connect timeout
-    DATABASES["default"]["ENGINE"] = "governance.postgresql"
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
-    _options["options"] = (
-        f"{_options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+_conn_max_age = env.int("CONN_MAX_AGE", default=60)
+
+
+def _postgresql(database: dict, *, connect_timeout: int) -> None:
+    """Django's backend with a health check that gives up after the connect timeout, kept
+    connections, and the statement timeout."""
+    database["ENGINE"] = "governance.postgresql"
+    database["CONN_MAX_AGE"] = _conn_max_age
+    database["CONN_HEALTH_CHECKS"] = True
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", connect_timeout)
+    options["options"] = (
+        f"{options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
     ).strip()
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _postgresql(DATABASES["default"], connect_timeout=DATABASE_CONNECT_TIMEOUT)
+
+# A streaming replica of the PostgreSQL primary for the heavy reads (governance/db_router.py):
+# the dashboard and its exports, the public scoreboard and reports, Open311's GETs. Every
+# other read and every write stays on the primary, and so does every request of a browser
+# that wrote in the last REPLICA_STICKY_SECONDS or whose last write the replica has not
+# replayed yet. A replica that is down, or lags more than REPLICA_MAX_LAG_SECONDS, is left
+# alone (reads go to the primary); its state is checked at most every REPLICA_CHECK_SECONDS
+# per process, and a new connection to it gives up after 2 s (psycopg's shortest).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=5)
+REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_CHECK_SECONDS = env.int("REPLICA_CHECK_SECONDS", default=5)
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "governance.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL is set but DATABASE_URL is not PostgreSQL: a read replica "
+            "is a streaming replica of a PostgreSQL primary. Unset DATABASE_REPLICA_URL."
+        )
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL.")
+    _postgresql(_replica, connect_timeout=2)
+    # Reads only, in autocommit: a request's transaction stays on the primary (a replica in
+    # every request's transaction would make each page wait for it). Tests run it as a
+    # mirror of the primary's test database, which it follows by streaming.
+    _replica["ATOMIC_REQUESTS"] = False
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["governance.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) are PostgreSQL's; on SQLite, the embedded default, the included
 # columns are simply left out, as intended.
@@ -446,6 +485,10 @@ DASHBOARD_XLSX_MAX_ROWS = env.int("DASHBOARD_XLSX_MAX_ROWS", default=100_000)
 # the first is sent (some 10-20 s for 750,000 appeals). Serve /dashboard/exports/ with a
 # worker timeout at least as long.
 EXPORT_STATEMENT_TIMEOUT = env.int("EXPORT_STATEMENT_TIMEOUT", default=120_000)
+# /healthz and the health page: the periodic jobs count as stale when none has completed for
+# this many minutes (the frequent ones run every five), or, on the page, when one is this
+# much later than its schedule.
+HEALTH_SWEEP_STALE_MINUTES = env.int("HEALTH_SWEEP_STALE_MINUTES", default=15)
 
 LOGGING = {
     "version": 1,

@@ -82,5 +82,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # the superusers' health page, in the admin's look (what /healthz says, and why)
+    path("admin/health/", admin.site.admin_view(views.health_page), name="admin_health"),
     path("admin/", admin.site.urls),
 ]

@@ -384,6 +384,36 @@ def unread_message_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
+@dataclass(frozen=True)
+class Undelivered:
+    """E-mails or text messages of one kind and channel, due before a time and not sent:
+    `n` in all, `given_up` of them after NOTIFICATION_MAX_ATTEMPTS tries."""
+
+    kind: str
+    channel: str
+    n: int
+    given_up: int
+
+
+def messages_undelivered(*, due_before: datetime) -> list[Undelivered]:
+    """The e-mails and texts that should have gone out before `due_before` and have not, per
+    kind and channel, in one grouped query over the undelivered messages' partial index."""
+    rows = (
+        Notification.objects.filter(
+            delivered_at__isnull=True,
+            channel__in=[Notification.Channel.EMAIL, Notification.Channel.SMS],
+            deliver_after__lt=due_before,
+        )
+        .order_by("kind", "channel")
+        .values_list("kind", "channel")
+        .annotate(
+            n=Count("pk"),
+            given_up=Count("pk", filter=Q(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS)),
+        )
+    )
+    return [Undelivered(*row) for row in rows]
+
+
 def messages_by_kind(*, ids) -> dict[str, int]:
     """How many of these messages there are of each kind, in one grouped query."""
     rows = (
@@ -852,7 +882,8 @@ def _summed_rows(parts, group: list[str], columns: tuple[str, ...]) -> list[dict
     """One query: the rows of every part (a queryset of values naming `group` and
     `columns`), summed per `group` and ordered by it. With no group, one row of sums (0
     when nothing matched)."""
-    names = [connection.ops.quote_name(n) for n in (*group, *columns)]
+    db = connections[parts[0].db]  # where the ORM reads them (the replica, for a heavy read)
+    names = [db.ops.quote_name(n) for n in (*group, *columns)]
     selects, params = [], []
     for i, part in enumerate(parts):
         sql, part_params = part.query.sql_with_params()
@@ -862,7 +893,7 @@ def _summed_rows(parts, group: list[str], columns: tuple[str, ...]) -> list[dict
     sums = ", ".join(f"COALESCE(SUM({n}), 0)" for n in names[len(group) :])
     grouped = f"GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}" if keys else ""
     sql = f"SELECT {', '.join([*keys, sums])} FROM ({' UNION ALL '.join(selects)}) parts {grouped}"
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = [dict(zip([*group, *columns], row, strict=True)) for row in cursor.fetchall()]
     for row in rows:
@@ -1149,7 +1180,7 @@ def status_medians(*, start: date, end: date, **unit) -> dict[str, dict]:
         ) cumulative
         GROUP BY status
     """
-    with connection.cursor() as cursor:
+    with connections[parts[0].db].cursor() as cursor:  # where the ORM reads them
         cursor.execute(sql, params)
         return {
             status: {"appeals": int(total), "median_days": (lower + upper) / 2}

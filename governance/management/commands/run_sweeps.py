@@ -1,12 +1,26 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.commitment_reminders import sweep_commitment_reminders
+from governance.heartbeats import heartbeat_record
 from governance.measures import sweep_measure_reminders
 from governance.org_life import sweep_org_life_reminders
 from governance.yearend import evaluations_deliver_pending
 from meetings import kept_photos, messaging, reminders, retention
 from meetings.queries import messages_by_kind
 from zeroindex import reminders as task_reminders
+
+# The entries of the Celery schedule (governance/celery.py) that one run does: each leaves
+# its heartbeat, so /healthz sees a cron that stopped as it sees a beat that stopped.
+SCHEDULE_ENTRIES = (
+    "meetings-sweeps",
+    "survey-task-reminders",
+    "measure-reminders",
+    "evaluation-deliveries",
+    "appeals-retention",
+    "kept-photos-expire",
+    "org-life-reminders",
+    "commitment-reminders",
+)
 
 
 class Command(BaseCommand):
@@ -36,6 +50,8 @@ class Command(BaseCommand):
             else:
                 counts = self._run()
             lost = not_handed_over()
+        for name in SCHEDULE_ENTRIES:
+            heartbeat_record(name=name)
         self.stdout.write(
             "Reminder steps sent: {reminders}; digests: {digests}; survey task reminders: "
             "{task_reminders}; measure reminders: {measure_reminders}; evaluation messages: "

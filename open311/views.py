@@ -3,6 +3,8 @@ and follow them. Writes go through the same service as the public form (appeal_s
 key names the client system and bounds where it may file; searches need a key and see its
 scope; a request is read by its tracking code, as on the public tracking page."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db.models import Q
@@ -269,5 +271,7 @@ def developers(request):
     return render_page(request, "open311/developers.html", {"guide": _guide()})
 
 
+@functools.cache
 def _guide() -> str:
+    """Read once per process: the guide changes only with a deploy."""
     return (settings.BASE_DIR / "docs" / "open311.md").read_text(encoding="utf-8")

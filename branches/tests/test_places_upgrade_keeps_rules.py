@@ -1,7 +1,7 @@
 """Upgrading a database to the coordinates keeps every rule that names the estate and
 building tables. SQLite adds the coordinates' checks by rebuilding those tables, which drops
 their own triggers and cannot even rename the new table while another table's trigger names
-it: branches 0009 keeps those and applies the tree's rules again, meetings 0020 the rule that
+it: branches 0009 keeps those and applies the tree's rules again, meetings 0021 the rule that
 an estate with appeals keeps its community."""
 
 import datetime

@@ -81,6 +81,18 @@ class ReplicaRouter:
         return False if db == REPLICA else None
 
 
+def found_on_primary_if_missing(queryset, *, wanted: int) -> list:
+    """The rows of a look-up by what a client just got back from a write (a tracking code it
+    was given a moment ago): a replica that has not replayed that write yet would answer
+    "not found", and a client of the API keeps no cookie to be kept on the primary. When
+    fewer than `wanted` rows come back from the replica, the primary is asked: one more
+    query, only then."""
+    rows = list(queryset)
+    if len(rows) < wanted and queryset.db != DEFAULT_DB_ALIAS:
+        rows = list(queryset.using(DEFAULT_DB_ALIAS))
+    return rows
+
+
 def _forget_request(**kwargs):
     """After the response (a streamed one included) is sent: the thread reads the primary."""
     _request.set(None)

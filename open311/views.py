@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from branches.models import Estate
 from branches.places import nearest_place, place_by_address, place_by_building_id
+from governance.db_router import found_on_primary_if_missing
 from meetings import ratelimit
 from meetings.api_keys import estates_of_key, key_named
 from meetings.models import ApiKey, Source
@@ -161,7 +162,10 @@ def requests(request, fmt):
                 window=LOOKUP_WINDOW,
                 uses=len(search.codes),
             )
-        found = found.filter(code__in=search.codes).order_by("-created_at", "-pk")
+        found = found_on_primary_if_missing(
+            found.filter(code__in=search.codes).order_by("-created_at", "-pk"),
+            wanted=len(set(search.codes)),
+        )
     else:
         _limit(request, "open311-read", key=key, limit=settings.OPEN311_KEY_READS, window=HOUR)
         found = found.filter(
@@ -185,10 +189,14 @@ def request_detail(request, fmt, code):
     else:
         _limit(request, "track", key=None, limit=settings.APPEAL_TRACK_LIMIT, window=LOOKUP_WINDOW)
     stored = normalize_code(code)
-    appeal = queries.requests_with_status().filter(code=stored).first() if stored else None
-    if appeal is None:
+    found = (
+        found_on_primary_if_missing(queries.requests_with_status().filter(code=stored), wanted=1)
+        if stored
+        else []
+    )
+    if not found:
         raise params.Refused(404, _("There is no service request with this id."))
-    return render(fmt, "service_requests", [queries.request_json(appeal)])
+    return render(fmt, "service_requests", [queries.request_json(found[0])])
 
 
 def _place(location: params.Location):

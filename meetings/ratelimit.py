@@ -65,48 +65,57 @@ def _key(bucket: str, request) -> str:
     return f"ratelimit:{bucket}:{client_ip(request) or 'unknown'}"
 
 
-def _increment(key: str, window_seconds: int) -> int:
-    """Add one use to the window's counter and return the new count; the first use of a
-    window creates the counter with the window as its lifetime."""
+def _increment(key: str, window_seconds: int, by: int = 1) -> int:
+    """Add `by` uses to the window's counter and return the new count; the first use of a
+    window creates the counter with the window as its lifetime. One round trip to the cache
+    whatever `by` is (a look-up of several codes at once)."""
     for _ in range(2):
-        if cache.add(key, 1, timeout=window_seconds):
-            return 1
+        if cache.add(key, by, timeout=window_seconds):
+            return by
         try:
-            count = cache.incr(key)
+            count = cache.incr(key, by)
         except ValueError:  # the window ended between add and incr: start the next one
             continue
-        if count == 1:
+        if count == by:
             # The counter vanished between the backend's existence check and its INCR,
             # which then made one without a lifetime: give it one, or it never ends.
             cache.touch(key, timeout=window_seconds)
         return count
-    return cache.incr(key)
+    return cache.incr(key, by)
 
 
-def claim(bucket: str, request, *, limit: int, window_seconds: int, who: str = "") -> bool:
-    """Claim one use before doing the work: True when it is within `limit` uses per window
-    (or the cache is down), False when the limit is reached (nothing is claimed then). The
-    uses are counted per client address, or per `who` when given (an API key)."""
-    key = f"ratelimit:{bucket}:{who}" if who else _key(bucket, request)
+def claim(
+    bucket: str, request, *, limit: int, window_seconds: int, who: str = "", uses: int = 1
+) -> bool:
+    """Claim `uses` uses (all or none) before doing the work: True when they are within
+    `limit` per window (or the cache is down), False when they would pass it (nothing is
+    claimed then). The uses are counted per client address, or per `who` when given (an
+    API key)."""
+    key = _counter(bucket, request, who)
     try:
-        count = _increment(key, window_seconds)
+        count = _increment(key, window_seconds, uses)
     except Exception:  # noqa: BLE001 - any cache failure: fail open
         logger.warning("rate limit %s: cache unreachable, not limiting", bucket, exc_info=True)
         return True
     if count <= limit:
         return True
-    _decrement(key, bucket)  # refused: the count stays the number of uses that went ahead
+    _decrement(key, bucket, uses)  # refused: the count stays the number of uses that went ahead
     return False
 
 
-def give_back(bucket: str, request) -> None:
-    """Return a claimed use that was not used (the form came back with errors)."""
-    _decrement(_key(bucket, request), bucket)
+def give_back(bucket: str, request, *, who: str = "", uses: int = 1) -> None:
+    """Return claimed uses that were not used (the form came back with errors, a filing
+    was refused)."""
+    _decrement(_counter(bucket, request, who), bucket, uses)
 
 
-def _decrement(key: str, bucket: str) -> None:
+def _counter(bucket: str, request, who: str) -> str:
+    return f"ratelimit:{bucket}:{who}" if who else _key(bucket, request)
+
+
+def _decrement(key: str, bucket: str, by: int = 1) -> None:
     try:
-        cache.decr(key)
+        cache.decr(key, by)
     except ValueError:
         pass  # the window ended meanwhile: nothing left to give back
     except Exception:  # noqa: BLE001 - any cache failure: fail open

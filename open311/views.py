@@ -88,18 +88,19 @@ def _key(request, data, *, required: bool) -> ApiKey | None:
 def _limit(request, bucket: str, *, key: ApiKey | None, limit: int, window: int, uses=1):
     """Claim `uses` of a limit counted per key, or per client address without one; all of
     them or none (the count stays the number of uses that went ahead)."""
-    who = f"key{key.pk}" if key else ""
-    for claimed in range(uses):
-        if not ratelimit.claim(bucket, request, limit=limit, window_seconds=window, who=who):
-            if not who:  # several codes looked up at once: a refusal uses none of them
-                for _use in range(claimed):
-                    ratelimit.give_back(bucket, request)
-            raise params.Refused(
-                429,
-                _("Too many requests: at most %(limit)d in %(minutes)d minutes. Try again later.")
-                % {"limit": limit, "minutes": window // 60},
-                retry_after=window,
-            )
+    if not ratelimit.claim(
+        bucket, request, limit=limit, window_seconds=window, who=_who(key), uses=uses
+    ):
+        raise params.Refused(
+            429,
+            _("Too many requests: at most %(limit)d in %(minutes)d minutes. Try again later.")
+            % {"limit": limit, "minutes": window // 60},
+            retry_after=window,
+        )
+
+
+def _who(key: ApiKey | None) -> str:
+    return f"key{key.pk}" if key else ""
 
 
 @_api
@@ -244,21 +245,26 @@ def _file(request, fmt):
         raise params.Refused(404, _("There is no service with this service_code."))
     place = _place(params.location(data))
     _limit(request, "open311-write", key=key, limit=settings.OPEN311_KEY_WRITES, window=HOUR)
-    appeal = appeal_submit(
-        estate=place.estate,
-        building=place.building,
-        category=category,
-        title=report.title,
-        description=report.description,
-        source=Source.API,
-        api_key=key,
-        contact_name=report.contact_name,
-        contact_phone=report.contact_phone,
-        # The client system collected the contact and the resident's agreement (the terms
-        # it accepted with its key).
-        consent=bool(report.contact_phone),
-        language=get_language(),
-    )
+    try:
+        appeal = appeal_submit(
+            estate=place.estate,
+            building=place.building,
+            category=category,
+            title=report.title,
+            description=report.description,
+            source=Source.API,
+            api_key=key,
+            contact_name=report.contact_name,
+            contact_phone=report.contact_phone,
+            # The client system collected the contact and the resident's agreement (the terms
+            # it accepted with its key).
+            consent=bool(report.contact_phone),
+            language=get_language(),
+        )
+    except MoveRefused:
+        # refused (a place outside the key's scope): not a filing, so not one of its writes
+        ratelimit.give_back("open311-write", request, who=_who(key))
+        raise
     track = request.build_absolute_uri(reverse("track_detail", args=[appeal.display_code]))
     return render(
         fmt,

@@ -100,3 +100,13 @@ def test_lookups_with_a_key_count_on_the_key(client, filed, community_key):
     for _use in range(3):
         response = client.get(REQUESTS, {"service_request_id": code, "api_key": community_key[1]})
         assert response.status_code == 200
+
+
+@override_settings(OPEN311_KEY_WRITES=1)
+def test_a_filing_outside_the_keys_scope_does_not_use_the_limit(post, request_data, world):
+    from branches.models import Building
+
+    elsewhere = Building.objects.create(estate=world.b_estate, name="9栋")
+    assert post({**request_data, "address_id": str(elsewhere.pk)}).status_code == 403
+    assert post(request_data).status_code == 200
+    _too_many(post(request_data), 1, 3600)

@@ -7,13 +7,15 @@ provider writes down every text it is given: one JSON line in SMS_FILE_PATH per 
 message's key and the worker that sent it (TOPOLOGY_WORKER in that worker's environment).
 
 The first text any worker is given is not sent: that worker writes a line to
-`<SMS_FILE_PATH>.held` and waits, holding the task, until the test kills it."""
+`<SMS_FILE_PATH>.held` (the text's key, the worker, the Celery task) and waits, holding the
+task, until the test kills it."""
 
 import json
 import os
 import time
 from pathlib import Path
 
+from celery import current_task
 from django.conf import settings
 
 HOLD_SECONDS = 60  # far longer than the test waits before it kills the worker
@@ -38,7 +40,8 @@ class WitnessBackend:
         path = Path(settings.SMS_FILE_PATH)
         worker = os.environ.get("TOPOLOGY_WORKER", "")
         if _first_text(path):
-            _append(path.with_suffix(".held"), {"key": key, "worker": worker})
+            task = current_task.request.id if current_task else ""
+            _append(path.with_suffix(".held"), {"key": key, "worker": worker, "task": task})
             time.sleep(HOLD_SECONDS)
             raise RuntimeError("the worker holding the first text was not killed")
         _append(path, {"to": phone, "key": key, "kind": kind, "worker": worker})

@@ -61,10 +61,21 @@ SENT_FOR = ("email", "sms")
 PR_SET_PDEATHSIG = 1
 
 
+def _libc_prctl():
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except AttributeError:  # not Linux: the `finally` alone stops them
+        return None
+
+
+_prctl = _libc_prctl()  # looked up here, not between fork and exec
+
+
 def _stop_with_parent() -> None:
-    """Linux: SIGTERM this process when the process that started it dies (pytest killed by
-    a CI timeout runs no `finally`)."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    """SIGTERM this process when the process that started it dies (pytest killed by a CI
+    timeout runs no `finally`)."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Topology:

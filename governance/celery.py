@@ -24,31 +24,33 @@ def _year_end_at() -> crontab:
 
 
 # The periodic schedule, all of it, in one place. Times are Asia/Shanghai (CELERY_TIMEZONE).
+# "Every five minutes" is SWEEP_INTERVAL_SECONDS (300 unless the environment says otherwise:
+# the topology test runs them every few seconds).
 app.conf.beat_schedule = {
     # Every five minutes: return-visit reminders and escalations that fell due, the daily
     # digest of overdue appeals (once a day per recipient, in working hours), and any e-mail
     # or text message whose task was lost while the broker was down, or whose retry is due.
     "meetings-sweeps": {
         "task": "meetings.tasks.run_sweeps",
-        "schedule": 5 * 60,
+        "schedule": settings.SWEEP_INTERVAL_SECONDS,
     },
     # Every five minutes: remind the owner of each survey task (the Five Zeros' survey task
     # list) SURVEY_TASK_REMINDER_DAYS before its due date, once per task, due date and owner.
     "survey-task-reminders": {
         "task": "zeroindex.tasks.sweep_task_reminders",
-        "schedule": 5 * 60,
+        "schedule": settings.SWEEP_INTERVAL_SECONDS,
     },
     # Every five minutes, the same sweep for the branch reports' rectification measures
     # (tracked like survey tasks): their owners, SURVEY_TASK_REMINDER_DAYS before the due date.
     "measure-reminders": {
         "task": "governance.tasks.sweep_measure_reminders",
-        "schedule": 5 * 60,
+        "schedule": settings.SWEEP_INTERVAL_SECONDS,
     },
     # Every five minutes: an approved evaluation whose queued delivery (its PDF and messages)
     # was lost while the broker was down is delivered now.
     "evaluation-deliveries": {
         "task": "governance.tasks.evaluations_deliver_pending",
-        "schedule": 5 * 60,
+        "schedule": settings.SWEEP_INTERVAL_SECONDS,
     },
     # Every night at 02:30: erase the contact details of appeals closed more than
     # APPEAL_CONTACT_RETENTION_MONTHS ago (as the form's consent text promises).
@@ -81,7 +83,7 @@ app.conf.beat_schedule = {
     # commitment and due date, in working hours.
     "commitment-reminders": {
         "task": "governance.tasks.sweep_commitment_reminders",
-        "schedule": 5 * 60,
+        "schedule": settings.SWEEP_INTERVAL_SECONDS,
     },
     # Once a year, early in January (YEAR_END_MONTH/DAY/HOUR, default 5 January at 02:00):
     # the year end for the year just ended, drafts only (delivery waits for approval).

@@ -358,12 +358,22 @@ CELERY_ENABLE_UTC = True
 # A broker that is down must not hold up a request: connect fast, do not retry in-request.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task taken by a worker that died (acks_late: it was never acknowledged) goes back on the
+# queue BROKER_VISIBILITY_TIMEOUT seconds after it was taken; each worker looks for such
+# tasks every BROKER_RESTORE_INTERVAL seconds. The timeout must stay longer than any task
+# runs (and than any countdown), or a task still running is handed to a second worker. The
+# defaults are for production; the topology test shortens both (docs/operations.md).
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
+BROKER_RESTORE_INTERVAL = env.int("BROKER_RESTORE_INTERVAL", default=100)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 1,
     "max_retries": 0,
-    # Longer than any task runs: a task is handed to another worker only if its worker died.
-    "visibility_timeout": 3600,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # kombu's own default is a look every 10 s of which only every 10th scans Redis: the
+    # same 100 s, said once.
+    "unacked_restore_interval": BROKER_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
 }
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
@@ -449,6 +459,13 @@ SMS_PROVIDER_TEMPLATES = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Delivery attempts of one e-mail or text message before it is left failed.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+# Seconds a worker holds its claim on a message while sending it: a message whose worker
+# died mid-send is sent again by the sweep once the claim runs out. Longer than any send
+# (EMAIL_TIMEOUT, SMS_PROVIDER_*_TIMEOUT) lasts, or a slow send is overtaken by a second.
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=300)
+# Seconds between runs of the periodic sweeps (reminders, digests, messages to retry,
+# pending evaluations): five minutes. The topology test runs beat every few seconds.
+SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=300)
 # Hearing: quorum when present >= QUORUM x eligible; passed when for > MAJORITY x present.
 HEARING_QUORUM = env.str("HEARING_QUORUM", default="2/3")
 HEARING_MAJORITY = env.str("HEARING_MAJORITY", default="1/2")

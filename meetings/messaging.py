@@ -39,7 +39,12 @@ logger = logging.getLogger(__name__)
 DELIVER_TASK = "meetings.tasks.deliver_notification"
 # What may not stand in the left part of a Message-ID (RFC 5322 atext), such as ":".
 NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
-LEASE = timedelta(minutes=5)
+
+
+def claim_lease() -> timedelta:
+    """How long a worker holds its claim on a message while sending it: once it runs out
+    (the worker died mid-send) the sweep hands the message on again."""
+    return timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)
 
 
 # --- Writing messages -------------------------------------------------------------------
@@ -332,7 +337,7 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .filter(attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
-        .update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
+        .update(claimed_until=now + claim_lease(), attempts=F("attempts") + 1)
     )
     if not claimed:
         return False

@@ -57,10 +57,17 @@ def _drop_producer_pools() -> None:
     app.amqp._producer_pool = None
 
 
-@contextlib.contextmanager
-def running_worker(log_path: Path, *, broker: str = REDIS_URL, **settings):
-    """Start a solo worker on `broker` (emptied first) with the test database and `settings`
-    as environment variables; publish to it from here; yield the worker's log file."""
+def broker_beside(offset: int) -> str:
+    """A Redis database of its own for a worker test, `offset` after the suite's (CI's
+    REDIS_URL is db 0): emptying it touches no other test's keys nor the cache."""
+    base, _, number = REDIS_URL.rpartition("/")
+    number = int(number) if number.isdigit() else 0
+    return f"{base}/{(number + offset) % 16}"
+
+
+def worker_environment(*, broker: str, **settings) -> dict[str, str]:
+    """The environment of a Celery process (worker or beat) for a test: the test database,
+    `broker`, and `settings` as environment variables."""
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     env.update(
         DJANGO_SETTINGS_MODULE="governance.settings",
@@ -70,29 +77,54 @@ def running_worker(log_path: Path, *, broker: str = REDIS_URL, **settings):
         PYTHONPATH=str(ROOT),
         **settings,
     )
-    celery = [sys.executable, "-m", "celery", "-A", "governance"]
-    subprocess.run([*celery, "purge", "-f"], cwd=ROOT, env=env, capture_output=True, timeout=60)
+    return env
+
+
+CELERY = [sys.executable, "-m", "celery", "-A", "governance"]
+
+
+@contextlib.contextmanager
+def publishing_to(broker: str):
+    """Within the block this process hands its tasks to `broker` (not eager)."""
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url, app.conf.task_always_eager = broker, False
+    _drop_producer_pools()
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        _drop_producer_pools()
+
+
+def wait_until_logged(process, log_path: Path, text: str, *, seconds=60) -> None:
+    """Wait until a Celery process started with its output in `log_path` writes `text`
+    (its "ready."); fail with the end of its log if it exits or takes longer."""
+    deadline = time.monotonic() + seconds
+    while text not in log_path.read_text():
+        assert process.poll() is None, log_path.read_text()[-3000:]
+        assert time.monotonic() < deadline, f"no {text!r} in {seconds} s: {log_path}"
+        time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def running_worker(log_path: Path, *, broker: str = REDIS_URL, **settings):
+    """Start a solo worker on `broker` (emptied first) with the test database and `settings`
+    as environment variables; publish to it from here; yield the worker's log file."""
+    env = worker_environment(broker=broker, **settings)
+    subprocess.run([*CELERY, "purge", "-f"], cwd=ROOT, env=env, capture_output=True, timeout=60)
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [*celery, "worker", "--pool", "solo", "--without-gossip", "--without-mingle", "-l", "INFO"],
+        [*CELERY, "worker", "--pool", "solo", "--without-gossip", "--without-mingle", "-l", "INFO"],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url, app.conf.task_always_eager = broker, False
-    _drop_producer_pools()
     try:
-        deadline = time.monotonic() + 60
-        while "ready." not in log_path.read_text():
-            assert process.poll() is None, log_path.read_text()[-3000:]
-            assert time.monotonic() < deadline, "the worker did not start in 60 s"
-            time.sleep(0.3)
-        yield log_path
+        with publishing_to(broker):
+            wait_until_logged(process, log_path, "ready.")
+            yield log_path
     finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        _drop_producer_pools()
         process.terminate()
         process.wait(timeout=30)
         log.close()

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from meetings.messaging import LEASE, notification_deliver, sweep_undelivered
+from meetings.messaging import claim_lease, notification_deliver, sweep_undelivered
 from meetings.models import Notification
 from meetings.services import appeal_acknowledge, appeal_route
 from meetings.sms import FileBackend
@@ -52,7 +52,7 @@ class OldBackend:
 
 def after_the_lease():
     """The clock once the dead worker's lease has run out."""
-    later = timezone.now() + LEASE + timedelta(seconds=1)
+    later = timezone.now() + claim_lease() + timedelta(seconds=1)
     return mock.patch("django.utils.timezone.now", return_value=later)
 
 

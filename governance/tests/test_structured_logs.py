@@ -23,6 +23,7 @@ from governance.logs import JsonFormatter, RedactFilter, TextFormatter, request_
 from meetings.services import appeal_submit
 from meetings.tracking import format_code
 
+from .live_worker import needs_worker, running_worker, wait_for
 from .test_settings_from_environment import run_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,6 +184,37 @@ def test_a_task_run_outside_a_request_has_an_id_for_what_it_enqueues(caplog):
     [run] = lines(caplog, "governance.tasks.runs")
     assert run["request_id"] == run["task_id"]
     assert request_id_var.get() is None
+
+
+@needs_worker[0]
+@needs_worker[1]
+def test_a_real_worker_logs_the_task_with_the_request_id_its_message_carried(
+    transactional_db, tmp_path
+):
+    """The id travels in the message header to another process, whose logs are the site's
+    JSON lines (settings.LOGGING, not Celery's own set-up)."""
+    request_id = "4f1c2a9be0d34c55a1f0e2d3c4b5a697"
+    with running_worker(tmp_path / "worker.log") as log:
+        token = request_id_var.set(request_id)
+        try:
+            app.send_task("governance.tasks.sessions_clear_expired")
+        finally:
+            request_id_var.reset(token)
+
+        def task_line():
+            for raw in log.read_text().splitlines():
+                try:
+                    line = json.loads(raw)
+                except ValueError:
+                    continue  # Celery's banner
+                if line.get("logger") == "governance.tasks.runs":
+                    return line
+            return None
+
+        assert wait_for(task_line, seconds=60), log.read_text()[-3000:]
+        line = task_line()
+    assert line["task_name"] == "governance.tasks.sessions_clear_expired"
+    assert line["state"] == "SUCCESS" and line["request_id"] == request_id
 
 
 def test_the_redaction_filter_takes_phones_and_codes_out_of_every_part_of_a_line():

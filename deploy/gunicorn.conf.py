@@ -77,6 +77,7 @@ forwarded_allow_ips = _trusted_proxies()
 # would be one per user (~/.gunicorn/), shared by every gunicorn of that user.
 control_socket_disable = True
 
+
 def log_format() -> str:
     """The site's LOG_FORMAT, with the same default (governance/settings.py)."""
     given = os.environ.get("LOG_FORMAT", "").strip().lower()

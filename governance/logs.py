@@ -19,13 +19,16 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from django.utils.functional import empty
+
 from meetings.tracking import ALPHABET
 
-# The current request's (or task chain's) id and the signed-in user's id, for every line.
+# The current request's (or task chain's) id, and the request being answered (for the
+# signed-in user's id), for every line.
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
-user_id_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("user_id", default=None)
+request_var: contextvars.ContextVar = contextvars.ContextVar("request", default=None)
 
 # A proxy's X-Request-ID is taken when it looks like one (nginx's $request_id is 32 hex
 # digits; a UUID has hyphens); anything else, or anything longer, is replaced by our own.
@@ -56,6 +59,15 @@ def redact(text: str) -> str:
     text = CODE_IN_PATH.sub(rf"\1{REDACTED}", text)
     text = MOBILE_IN_TEXT.sub(REDACTED, text)
     return CODE_IN_TEXT.sub(REDACTED, text)
+
+
+def user_id_of(request) -> int | None:
+    """The signed-in user's id if the request has already looked the user up (a log line
+    makes no query of its own: a page that never asked who is signed in logs none)."""
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None
 
 
 def new_request_id() -> str:
@@ -105,6 +117,9 @@ class JsonFormatter(logging.Formatter):
     user_id, then the record's `extra` fields, then the traceback if any."""
 
     def format(self, record: logging.LogRecord) -> str:
+        # Django's own lines about a request (django.request) name it in `extra`, and may be
+        # logged after the request's middleware has finished
+        request = getattr(record, "request", None) or request_var.get()
         message = record.getMessage()
         exc_text = record.exc_text
         if record.exc_info and not exc_text:
@@ -114,8 +129,10 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": message,
-            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
-            "user_id": getattr(record, "user_id", None) or user_id_var.get(),
+            "request_id": getattr(record, "request_id", None)
+            or getattr(request, "request_id", None)
+            or request_id_var.get(),
+            "user_id": getattr(record, "user_id", None) or user_id_of(request),
         }
         for key, value in vars(record).items():
             # plain values only: an object in `extra` (Django's `request`) would be written

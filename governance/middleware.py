@@ -3,12 +3,11 @@ import time
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.functional import empty
 
 from meetings.ratelimit import is_trusted_proxy
 
 from .errors import bad_request
-from .logs import new_request_id, request_id_from_header, request_id_var, user_id_var
+from .logs import new_request_id, request_id_from_header, request_id_var, request_var, user_id_of
 
 request_logger = logging.getLogger("governance.requests")
 
@@ -58,12 +57,11 @@ class RequestLogMiddleware:
             given = request_id_from_header(request.META.get("HTTP_X_REQUEST_ID"))
         request_id = given or new_request_id()
         request.request_id = request_id
-        tokens = (request_id_var.set(request_id), user_id_var.set(None))
+        tokens = (request_id_var.set(request_id), request_var.set(request))
         try:
             response = self.get_response(request)
             response.headers["X-Request-ID"] = request_id
-            user_id = _user_id(request)
-            user_id_var.set(user_id)
+            user_id = user_id_of(request)
             match = getattr(request, "resolver_match", None)
             request_logger.info(
                 "%s %s %s",
@@ -83,16 +81,7 @@ class RequestLogMiddleware:
             return response
         finally:
             request_id_var.reset(tokens[0])
-            user_id_var.reset(tokens[1])
-
-
-def _user_id(request) -> int | None:
-    """The signed-in user's id if the request already looked the user up (no query of its
-    own: a page that never asked who is signed in is logged without one)."""
-    user = getattr(request, "user", None)
-    if user is None or getattr(user, "_wrapped", None) is empty:
-        return None
-    return user.pk if user.is_authenticated else None
+            request_var.reset(tokens[1])
 
 
 class CookieLanguageMiddleware:

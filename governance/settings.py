@@ -539,9 +539,29 @@ LOGGING = {
         # text, runserver's or gunicorn's access log says the same.
         "governance.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
         # Django logs a 4xx or 5xx, and runserver each request, with its raw path, which may
-        # hold a tracking code: the path is redacted before any handler (or the test suite's
-        # check) sees it.
+        # hold a tracking code: the path is redacted on the logger, before any handler (or
+        # the test suite's check) sees it.
         "django.request": {"filters": ["redact"]},
+        # Django's security lines (a logger per kind) may quote what the client sent: a
+        # field name in the admin's URL, a header.
+        **{
+            f"django.security.{kind}": {"filters": ["redact"]}
+            for kind in (
+                "DisallowedHost",
+                "DisallowedModelAdminLookup",
+                "DisallowedModelAdminToField",
+                "DisallowedRedirect",
+                "InvalidSessionKey",
+                "RequestDataTooBig",
+                "SuspiciousFileOperation",
+                "SuspiciousMultipartForm",
+                "SuspiciousOperation",
+                "SuspiciousSession",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+                "csrf",
+            )
+        },
         "django.server": {
             "handlers": ["runserver"],
             "level": "INFO",

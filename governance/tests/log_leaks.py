@@ -10,7 +10,8 @@ each offending logger, when a line holds
 - a mainland mobile number (11 digits, 1[3-9]..., not inside a longer word or number);
 - a tracking code made during the run (recorded as each appeal is saved) in any case, with or
   without its hyphen, or any word in the code's shape with a digit and a capital letter
-  (a code a test made up, K7QF-93MX);
+  (a code a test made up, K7QF-93MX), or whatever follows a path that carries a code
+  (/appeals/track/…/, unless it is "[redacted]");
 - the name of a resident or member saved during the run (appeal contacts, members), or a
   name of the demo (branches.demo: surname + given name).
 
@@ -38,6 +39,10 @@ CODE_WORD = re.compile(
 CODE_SHAPED = re.compile(
     rf"(?<![A-Za-z0-9])(?=[{ALPHABET}-]*[3-9])(?=[{ALPHABET}-]*[A-Z])"
     rf"[{ALPHABET}]{{4}}-?[{ALPHABET}]{{4}}(?![A-Za-z0-9])"
+)
+# a path that carries a code (meetings/urls.py, open311/urls.py), with the code still in it
+CODE_IN_PATH = re.compile(
+    r"/(?:appeals/(?:submitted|track)|open311/v2/requests)/(?![\[<])[^/\s\"'.?]+", re.IGNORECASE
 )
 SHORTEST_NAME = 2
 
@@ -99,8 +104,10 @@ def leaks_in(lines, *, codes=frozenset(), names=frozenset()) -> list[tuple[str, 
         what = []
         if MOBILE.search(line):
             what.append("a mobile number")
-        if any((a + b).upper() in codes for a, b in CODE_WORD.findall(line)) or CODE_SHAPED.search(
-            line
+        if (
+            any((a + b).upper() in codes for a, b in CODE_WORD.findall(line))
+            or CODE_SHAPED.search(line)
+            or CODE_IN_PATH.search(line)
         ):
             what.append("a tracking code")
         if names_pattern and names_pattern.search(line):

@@ -154,6 +154,7 @@ def pytest_sessionfinish(session, exitstatus):
     if not found:
         if os.environ.get("LOG_LEAKS_KEEP") != "1":
             _capture.path.unlink(missing_ok=True)
+            _capture.path.parent.rmdir()
         return
     by_logger: dict[str, set[str]] = {}
     for logger, what in found:

@@ -367,7 +367,12 @@ def run_inner_suite(tmp_path, source):
         [sys.executable, "-m", "pytest", "-p", "no:django", "-p", "no:cacheprovider"]
         + ["-p", "governance.tests.log_leaks", "-q", str(tmp_path / "test_inner.py")],
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "DEBUG": "true"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(ROOT),
+            "DEBUG": "true",
+            "TMPDIR": str(tmp_path),  # its captured lines stay in the test's folder
+        },
         capture_output=True,
         text=True,
         timeout=120,

@@ -27,6 +27,9 @@ from branches.tests.factories import (
 from meetings.models import AppealCategory
 from meetings.queries import public_form_choices_forget
 
+# Every log line of the run, searched at its end for phones, codes and names (issue 14).
+pytest_plugins = ["governance.tests.log_leaks"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

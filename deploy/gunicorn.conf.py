@@ -18,9 +18,14 @@ GUNICORN_MAX_REQUESTS     requests before a worker is replaced (1000, with up to
 TRUSTED_PROXIES           the site's own setting: the proxies whose X-Forwarded-Proto gunicorn
                           believes too (forwarded_allow_ips; none when unset).
 
-Each request is one access-log line on standard output (the journal under systemd) with its
-duration in milliseconds. The path is logged without its query string (a staff search may be
-a phone number), and a tracking code in a path is replaced by "[code]".
+LOG_FORMAT                the site's own setting (json unless DEBUG is on): with json, each
+                          request is the site's own JSON line (route, status, duration_ms,
+                          request_id, user_id; docs/operations.md, "Logs") and gunicorn's
+                          access log is off; with text, gunicorn writes the access log below.
+
+The access log (LOG_FORMAT=text) is one line per request on standard output (the journal under
+systemd) with its duration in milliseconds. The path is logged without its query string (a
+staff search may be a phone number), and a tracking code in a path is replaced by "[code]".
 """
 
 import ipaddress
@@ -72,7 +77,19 @@ forwarded_allow_ips = _trusted_proxies()
 # would be one per user (~/.gunicorn/), shared by every gunicorn of that user.
 control_socket_disable = True
 
-accesslog = "-"
+
+def log_format() -> str:
+    """The site's LOG_FORMAT, with the same default (governance/settings.py)."""
+    given = os.environ.get("LOG_FORMAT", "").strip().lower()
+    if given:
+        return given
+    debug = os.environ.get("DEBUG", "").strip().lower() in ("true", "on", "yes", "1")
+    return "text" if debug else "json"
+
+
+# With JSON logs the site writes one line per request itself, with the request id and the
+# route: gunicorn's line would say the same again.
+accesslog = "-" if log_format() == "text" else None
 # client (as the proxy saw it), the proxy, time, request without its query string, status,
 # bytes, duration, worker pid, user agent
 access_log_format = (

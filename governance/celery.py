@@ -4,8 +4,16 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import task_success
+from celery.signals import (
+    before_task_publish,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    task_success,
+)
 from django.conf import settings
+
+from .logs import task_finished, task_publish_add_request_id, task_started
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 
@@ -92,6 +100,22 @@ app.conf.beat_schedule = {
         "schedule": _year_end_at(),
     },
 }
+
+
+@setup_logging.connect(dispatch_uid="governance.celery.logging")
+def _logging_from_settings(**kwargs):
+    """The worker and beat log as the site does (settings.LOGGING: JSON lines in production,
+    the redaction on every handler) instead of Celery's own set-up of the root logger."""
+    import logging.config
+
+    logging.config.dictConfig(settings.LOGGING)
+
+
+# The request id travels with each message (a header), and each task run is one log line
+# (governance/logs.py): in the worker and for eager tasks alike.
+before_task_publish.connect(task_publish_add_request_id, dispatch_uid="governance.request_id")
+task_prerun.connect(task_started, dispatch_uid="governance.task_started")
+task_postrun.connect(task_finished, dispatch_uid="governance.task_finished")
 
 
 # The schedule's entries by task name: a completed run of one leaves its heartbeat (named for

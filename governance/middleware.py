@@ -1,9 +1,15 @@
+import logging
+import time
+
 from django.conf import settings
 from django.utils import translation
 
 from meetings.ratelimit import is_trusted_proxy
 
 from .errors import bad_request
+from .logs import new_request_id, request_id_from_header, request_id_var, request_var, user_id_of
+
+request_logger = logging.getLogger("governance.requests")
 
 # What a proxy tells about the client. From anyone but our proxies it is whatever the client
 # wrote, so it is dropped.
@@ -30,6 +36,52 @@ class TrustedProxyMiddleware:
             for name in FORWARDED_HEADERS:
                 request.META.pop(name, None)
         return self.get_response(request)
+
+
+class RequestLogMiddleware:
+    """The request id and the request's one log line (docs/operations.md, "Logs").
+
+    First in the chain, so every line logged while the request runs (and every task it
+    enqueues) carries the id. The id is the proxy's X-Request-ID when a trusted proxy sent a
+    well-formed one, else a new one; it goes back in the response's X-Request-ID. The line
+    names the route pattern ("appeals/track/<str:code>/"), never the path (a path may hold a
+    tracking code), and the user's id, never a name."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        given = None
+        if is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            given = request_id_from_header(request.META.get("HTTP_X_REQUEST_ID"))
+        request_id = given or new_request_id()
+        request.request_id = request_id
+        tokens = (request_id_var.set(request_id), request_var.set(request))
+        try:
+            response = self.get_response(request)
+            response.headers["X-Request-ID"] = request_id
+            user_id = user_id_of(request)
+            match = getattr(request, "resolver_match", None)
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                match.route if match else "-",
+                response.status_code,
+                extra={
+                    "request_id": request_id,
+                    "user_id": user_id,
+                    "method": request.method,
+                    "route": match.route if match else None,
+                    "view": match.view_name if match else None,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(tokens[0])
+            request_var.reset(tokens[1])
 
 
 class CookieLanguageMiddleware:

@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id (for every line logged while the request runs and the tasks
+    # it enqueues) and the request's one log line, with its whole duration.
+    "governance.middleware.RequestLogMiddleware",
     # First: drops forwarded headers that did not come from TRUSTED_PROXIES, before anything
     # (SecurityMiddleware's is_secure(), the rate limits, axes) reads them.
     "governance.middleware.TrustedProxyMiddleware",
@@ -507,15 +510,80 @@ EXPORT_STATEMENT_TIMEOUT = env.int("EXPORT_STATEMENT_TIMEOUT", default=120_000)
 # much later than its schedule.
 HEALTH_SWEEP_STALE_MINUTES = env.int("HEALTH_SWEEP_STALE_MINUTES", default=15)
 
+# Logs (docs/operations.md, "Logs"): one JSON line per record in production, where the
+# journal or a log shipper reads them; human-readable lines under DEBUG (make run).
+# LOG_FORMAT=json or text overrides either default.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is neither json nor text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "governance.logs.JsonFormatter"},
+        "text": {"()": "governance.logs.TextFormatter"},
+        "runserver": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    # The safety net on every handler: a mobile number or a tracking code that reached a
+    # message is written as "[redacted]".
+    "filters": {
+        "redact": {"()": "governance.logs.RedactFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact"],
+        },
+        "runserver": {
+            "class": "logging.StreamHandler",
+            "formatter": "runserver" if LOG_FORMAT == "text" else "json",
+            "filters": ["redact"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # One line per task run is noise when tasks run in-process (the embedded default).
-    # WeasyPrint logs each step of each PDF (the evaluations) at INFO.
     "loggers": {
+        # Celery's own line per task run holds its arguments and return value; ours
+        # (governance.tasks.runs) holds the name, id, state and duration. WeasyPrint logs each
+        # step of each PDF (the evaluations) at INFO.
         "celery.app.trace": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
+        # One line per request (governance.middleware.RequestLogMiddleware) in JSON; under
+        # text, runserver's or gunicorn's access log says the same.
+        "governance.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        # Django logs a 4xx or 5xx, and runserver each request, with its raw path, which may
+        # hold a tracking code: the path is redacted on the logger, before any handler (or
+        # the test suite's check) sees it.
+        "django.request": {"filters": ["redact"]},
+        # Django's security lines (a logger per kind) may quote what the client sent: a
+        # field name in the admin's URL, a header.
+        **{
+            f"django.security.{kind}": {"filters": ["redact"]}
+            for kind in (
+                "DisallowedHost",
+                "DisallowedModelAdminLookup",
+                "DisallowedModelAdminToField",
+                "DisallowedRedirect",
+                "InvalidSessionKey",
+                "RequestDataTooBig",
+                "SuspiciousFileOperation",
+                "SuspiciousMultipartForm",
+                "SuspiciousOperation",
+                "SuspiciousSession",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+                "csrf",
+            )
+        },
+        "django.server": {
+            "handlers": ["runserver"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
     },
 }

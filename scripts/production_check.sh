@@ -7,7 +7,7 @@
 # that the pages and a hashed static file answer 200 with their security headers
 # (Content-Security-Policy, HSTS, Permissions-Policy); that /healthz answers 200 over plain
 # HTTP, as a load balancer asks; that plain HTTP is otherwise redirected to HTTPS, and a
-# forged X-Forwarded-Proto from an untrusted address is not believed; and that the access
+# forged X-Forwarded-Proto from an untrusted address is not believed; and that the request
 # log has a line per request with its duration and without the query string. Stops gunicorn
 # whatever happens; exits non-zero on any failure.
 #
@@ -68,6 +68,8 @@ export SECURE_HSTS_INCLUDE_SUBDOMAINS=true
 export SECURE_HSTS_PRELOAD=false
 export EMAIL_URL=consolemail://
 export SMS_BACKEND=meetings.sms.ConsoleBackend
+# Production's log lines: JSON (the default with DEBUG off), whatever a .env says.
+export LOG_FORMAT=
 
 echo "production check: database $DATABASE_URL"
 "$PY" - <<'PYTHON'
@@ -172,21 +174,25 @@ else
   check "$bootstrap"
 fi
 
-# deploy/gunicorn.conf.py's access log: a line per request with its duration, the path
-# without its query string.
+# The site's JSON line per request (LOG_FORMAT defaults to json with DEBUG off; gunicorn's
+# access log is then off): its route, status and duration, never the path's query string.
 get "/appeals/new/?q=13900000000" -H "X-Forwarded-Proto: https" >/dev/null
+request_line='"logger": "governance.requests".*"route": "appeals/new/".*"status": 200.*"duration_ms": [0-9.]+'
 for _ in $(seq 1 20); do
-  grep -qE '"GET /appeals/new/ HTTP/1.1" 200' "$work/gunicorn.log" && break
+  grep -qE "$request_line" "$work/gunicorn.log" && break
   sleep 0.25
 done
-if ! grep -qE '"GET /appeals/new/ HTTP/1.1" 200 [0-9]+ [0-9]+ms' "$work/gunicorn.log"; then
-  echo "  no access log line with its duration for GET /appeals/new/" >&2
+if ! grep -qE "$request_line" "$work/gunicorn.log"; then
+  echo "  no JSON request line with its route and duration for GET /appeals/new/" >&2
   failed=1
 elif grep -q 13900000000 "$work/gunicorn.log"; then
-  echo "  the access log holds a query string" >&2
+  echo "  the logs hold a query string" >&2
+  failed=1
+elif grep -qE '"GET /appeals/new/' "$work/gunicorn.log"; then
+  echo "  gunicorn's access log is on beside the JSON request lines" >&2
   failed=1
 else
-  echo "  access log: $(grep -m1 -E '"GET /appeals/new/ HTTP/1.1" 200' "$work/gunicorn.log")"
+  echo "  request log: $(grep -m1 -E "$request_line" "$work/gunicorn.log")"
 fi
 
 if [ "$failed" -ne 0 ]; then exit 1; fi

@@ -181,7 +181,9 @@ def test_gunicorn_defaults_behind_a_local_proxy_with_workers_from_the_cpus():
     assert defaults["bind"] == "['127.0.0.1:8000']"  # behind the proxy only
     assert defaults["timeout"] == "30"
     assert defaults["forwarded_allow_ips"] == "[]"  # no proxy named: no header believed
-    assert defaults["accesslog"] == "-"
+    # JSON logs (production's default): the site's own line per request, not gunicorn's
+    assert defaults["accesslog"] == "None"
+    assert gunicorn_settings(argv, LOG_FORMAT="text")["accesslog"] == "-"
     assert "%(M)s" in defaults["access_log_format"]  # each request's duration
     # a platform's WEB_CONCURRENCY is honoured when GUNICORN_WORKERS is not set
     assert gunicorn_settings(argv, WEB_CONCURRENCY="3")["workers"] == "3"

@@ -308,7 +308,8 @@ class AppealAdmin(AppealCreditMixin, ObjectActions, ScopedModelAdmin):
         try:
             file = photo.image.open("rb")
         except FileNotFoundError:  # the row outlived its file (media restored from a backup)
-            logger.warning("appeal %s: photo %s has no file %s", appeal.pk, photo.pk, photo.image)
+            # its file is named by the tracking code: the ids say which row, not the name
+            logger.warning("appeal %s: photo %s has no file", appeal.pk, photo.pk)
             raise Http404 from None
         response = FileResponse(file, content_type=photo.content_type)
         response["Cache-Control"] = "private, max-age=3600"

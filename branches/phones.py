@@ -44,6 +44,20 @@ def fold_digits(text: str) -> str:
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
+# A mainland mobile inside a text, as people write one there: after +86 or not, with the
+# usual spaces or hyphens (139 1234 5678), not part of a longer number. Matched on
+# fold_digits(text), so a number typed in any script's digits is found too.
+MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
+
+
+def mobiles_replaced(text: str, by: str) -> str:
+    """`text` with every mobile number in it (MOBILE_IN_TEXT, whatever digits it was typed
+    in) replaced by `by`: the retention job's scrub and the logs' redaction."""
+    for match in reversed(list(MOBILE_IN_TEXT.finditer(fold_digits(text)))):
+        text = text[: match.start()] + by + text[match.end() :]
+    return text
+
+
 def normalize_mobile(text: str) -> str:
     """A mobile number as people type it, as it is stored, texted and searched: its digits in
     ASCII (ascii_digits), without spaces or hyphens, without a leading +86 or 0086. What is

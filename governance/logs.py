@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 from django.utils.functional import empty
 
+from branches.phones import mobiles_replaced
 from meetings.tracking import ALPHABET
 
 # The current request's (or task chain's) id, and the request being answered (for the
@@ -35,9 +36,6 @@ request_var: contextvars.ContextVar = contextvars.ContextVar("request", default=
 REQUEST_ID_SHAPE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{7,63}\Z")
 
 REDACTED = "[redacted]"
-# A mainland mobile (branches.phones.MAINLAND_MOBILE) anywhere in a text, optionally after +86
-# and with the usual spaces or hyphens (139 1234 5678), not inside a longer number.
-MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
 # A tracking code as it is shown or stored (K7QF-93MX, K7QF93MX), as a word of its own.
 _CODE_CHAR = f"[{ALPHABET}]"
 CODE_IN_TEXT = re.compile(rf"(?<![A-Za-z0-9]){_CODE_CHAR}{{4}}-?{_CODE_CHAR}{{4}}(?![A-Za-z0-9])")
@@ -57,7 +55,7 @@ _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))
 def redact(text: str) -> str:
     """`text` with mobile numbers and tracking codes (and the codes in known paths) replaced."""
     text = CODE_IN_PATH.sub(rf"\1{REDACTED}", text)
-    text = MOBILE_IN_TEXT.sub(REDACTED, text)
+    text = mobiles_replaced(text, REDACTED)
     return CODE_IN_TEXT.sub(REDACTED, text)
 
 

@@ -2,14 +2,13 @@
 form's consent text quotes are erased nightly; what each run changed is recorded."""
 
 import calendar
-import re
 from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from branches.phones import fold_digits
+from branches.phones import mobiles_replaced
 
 from .models import (
     Appeal,
@@ -31,16 +30,8 @@ def months_before(now: datetime, months: int) -> datetime:
     return local.replace(year=year, month=month0 + 1, day=day)
 
 
-MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-
-
 def _scrub(text: str) -> str:
-    # Found in the text with its digits in ASCII (fullwidth, Arabic-Indic, … one for one),
-    # so a number typed in any digits goes too.
-    found = list(MOBILE_IN_TEXT.finditer(fold_digits(text)))
-    for match in reversed(found):
-        text = text[: match.start()] + "1**********" + text[match.end() :]
-    return text
+    return mobiles_replaced(text, "1**********")
 
 
 def _scrub_phone_numbers(appeal_ids) -> None:

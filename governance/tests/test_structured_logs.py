@@ -273,6 +273,25 @@ def test_the_redaction_filter_takes_phones_and_codes_out_of_every_part_of_a_line
     assert "[redacted]" in json.loads(line)["exception"]
 
 
+def test_redaction_takes_a_phone_typed_in_fullwidth_or_other_digits():
+    """Residents type numbers on Chinese keyboards (fullwidth) or in another script's digits:
+    the redaction finds them as the retention job does (branches.phones.mobiles_replaced)."""
+    record = logging.LogRecord(
+        "meetings.views",
+        logging.WARNING,
+        __file__,
+        1,
+        "form refused: %s / %s",
+        (
+            "\uff11\uff13\uff19\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18",
+            "\u0661\u0663\u0669 1234 5678",
+        ),
+        None,
+    )
+    RedactFilter().filter(record)
+    assert record.getMessage() == "form refused: [redacted] / [redacted]"
+
+
 def test_redaction_keeps_what_is_not_personal():
     record = logging.LogRecord(
         "x", logging.INFO, __file__, 1, "notification %s: %s attempts, %s", (12345, 3, "ok"), None

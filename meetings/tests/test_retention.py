@@ -85,7 +85,10 @@ def test_phone_numbers_typed_into_texts_go_too(world, new_appeal, department):
         internal_note="居民说白天打 13812345678",
     )
     ReturnVisit.objects.create(
-        appeal=appeal, channel="phone", reached=False, note="打13812345678无人接"
+        appeal=appeal,
+        channel="phone",
+        reached=False,
+        note="打13812345678无人接，+86 139 8765 4321 也没人",
     )
     closed_at(appeal, months_before(timezone.now(), 25))
     appeals_anonymise_closed()
@@ -96,4 +99,5 @@ def test_phone_numbers_typed_into_texts_go_too(world, new_appeal, department):
     texts += [n.text + n.html for n in Notification.objects.filter(appeal=appeal)]
     joined = " ".join(texts)
     assert "13812345678" not in joined and "13987654321" not in joined
+    assert "8765 4321" not in joined  # written with spaces after +86
     assert "请打" in appeal.description  # the rest of the text stays
